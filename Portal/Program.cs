@@ -1,23 +1,50 @@
+using Microsoft.AspNetCore.DataProtection;
+using Portal.Api;
 using Portal.Components;
+using Portal.Data;
+using Portal.Exports;
+using Portal.Identity;
+using Portal.Infrastructure;
+using Portal.Live;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+var dataFolder = DataFolder.Resolve(builder);
+builder.AddLocalSecrets(dataFolder);
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.Services.AddPortalData(builder.Configuration, dataFolder);
+builder.Services.AddDataProtection().SetApplicationName("BlazorVax").PersistKeysToDbContext<PortalDbContext>();
+builder.Services.AddPortalDomain(builder.Configuration, builder.Environment, dataFolder);
+builder.Services.AddPortalIdentity(builder.Configuration);
+builder.Services.AddScoped<StaffAccountSeeder>();
+builder.Services.AddApiProblems();
+builder.Services.AddOpenApi();
+builder.Services.AddPortalHealth();
+builder.Services.AddLiveUpdates(builder.Configuration);
+builder.Services.AddExports();
+builder.Services.AddConsoleUi();
 
 var app = builder.Build();
+await app.InitializeDatabaseAsync();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
+app.UseExceptionHandler();
+app.UseStatusCodePagesWithReExecute(PageRoutes.NotFound, createScopeForStatusCodePages: true);
+app.UsePortalLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
 
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapPortalHealth();
+app.MapResidentAuthApi();
+app.MapResidentsApi();
+app.MapAppointmentsApi();
+app.MapPdaApi();
+app.MapExportsApi();
+app.MapLiveUpdates();
+app.MapConsoleUi();
 
 app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,310 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Areas;
+using Portal.Core.Common;
+using Portal.Core.Employers;
+using Portal.Core.Statistics;
+using Portal.Core.Vaccines;
+
+namespace Portal.Core.Dashboard;
+
+/// <summary>Where the live screen gets its figures; the hub and notifier tests substitute a fake.</summary>
+public interface IDashboardSnapshotSource
+{
+    Task<DashboardSnapshot> GetCitySnapshotAsync(CancellationToken ct = default);
+}
+
+public sealed class DashboardOptions
+{
+    /// <summary>How long the figures for days before today (and the reference tables) are reused.
+    /// Only today's counters are read on every snapshot; a dose back-dated to an earlier day shows
+    /// up once this has passed.</summary>
+    public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int TopStreets { get; set; } = 10;
+
+    public int TopEmployers { get; set; } = 10;
+}
+
+/// <summary>
+/// City-wide figures for the big screen, read from the <see cref="DailyInjectionStat"/> counters
+/// (never from the injections table) with a handful of grouped queries that SQLite, PostgreSQL and
+/// SQL Server all translate. Days before today cannot change in normal operation, so their
+/// aggregates are cached for <see cref="DashboardOptions.HistoryMaxAge"/> and a snapshot costs one
+/// grouped query over today's rows: cheap enough to run after every burst of injections.
+/// </summary>
+/// <remarks>Thread-safe: one instance serves every circuit, with a context per operation.</remarks>
+public sealed class DashboardService(IDbContextFactory<DbContext> contexts, TimeProvider clock, DashboardOptions? options = null)
+    : IDashboardSnapshotSource
+{
+    private const int TrendDays = 30;
+    private const int WeekDays = 7;
+
+    private readonly DashboardOptions options = options ?? new DashboardOptions();
+    private readonly SemaphoreSlim historyLock = new(1, 1);
+    private volatile History? history;
+
+    /// <summary>Today's, the last 7 and 30 days' and all-time figures, by district, street, employer,
+    /// dose number, brand and programme, with the progress of the targets running today.</summary>
+    public async Task<DashboardSnapshot> GetCitySnapshotAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var today = ChinaTime.DateOf(now);
+        var past = await GetHistoryAsync(today, now, ct);
+
+        List<Slice> todays;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            todays = await db.Set<DailyInjectionStat>().AsNoTracking()
+                .Where(s => s.Date == today)
+                .GroupBy(s => new { s.DistrictCode, s.StreetCode, s.EmployerId, s.ProgrammeId, s.ProductId, s.DoseNumber })
+                .Select(g => new Slice(g.Key.DistrictCode, g.Key.StreetCode, g.Key.EmployerId, g.Key.ProgrammeId,
+                    g.Key.ProductId, g.Key.DoseNumber, g.Sum(s => (long)s.Count)))
+                .ToListAsync(ct);
+        }
+
+        return Compose(now, today, past, todays);
+    }
+
+    private DashboardSnapshot Compose(DateTimeOffset now, DateOnly today, History past, List<Slice> todays)
+    {
+        var r = past.Reference;
+        var todayTotal = todays.Sum(s => s.Count);
+        var trend = Enumerable.Range(0, TrendDays)
+            .Select(i => today.AddDays(i - TrendDays + 1))
+            .Select(d => new DailyCount(d, d == today ? todayTotal : past.ByDate.GetValueOrDefault(d)))
+            .ToList();
+
+        var districtToday = Sum(todays, s => s.DistrictCode);
+        var districts = r.Districts
+            .Select(d =>
+            {
+                var cumulative = past.ByDistrict.GetValueOrDefault(d.Code) + districtToday.GetValueOrDefault(d.Code);
+                return (d, today: districtToday.GetValueOrDefault(d.Code), cumulative, rate: Per(cumulative, d.Population, 10_000));
+            })
+            .ToList();
+        var ranks = districts.OrderByDescending(x => x.rate).ThenBy(x => x.d.Code)
+            .Select((x, i) => (x.d.Code, Rank: i + 1)).ToDictionary(x => x.Code, x => x.Rank);
+
+        var streetToday = Sum(todays, s => s.StreetCode);
+        var streets = Merge(past.ByStreet, streetToday)
+            .Select(x => (x.Key, x.Value, street: r.Streets.GetValueOrDefault(x.Key)))
+            .Where(x => x.street is { Population: > 0 })
+            .Select(x => new StreetFigure(x.Key, x.street!.Name, x.street.DistrictCode,
+                r.DistrictNames.GetValueOrDefault(x.street.DistrictCode, x.street.DistrictCode), x.street.Population,
+                streetToday.GetValueOrDefault(x.Key), x.Value, Per(x.Value, x.street.Population, 10_000)))
+            .OrderByDescending(s => s.RatePer10K).ThenBy(s => s.Code)
+            .Take(options.TopStreets)
+            .ToList();
+
+        var employerToday = Sum(todays.Where(s => s.EmployerId != 0), s => s.EmployerId);
+        var employers = Merge(past.ByEmployer, employerToday)
+            .Select(x => (x.Key, x.Value, employer: r.Employers.GetValueOrDefault(x.Key)))
+            .Where(x => x.employer is { HeadCount: > 0 })
+            .Select(x => new EmployerFigure(x.Key, x.employer!.Name, x.employer.HeadCount,
+                employerToday.GetValueOrDefault(x.Key), x.Value, Per(x.Value, x.employer.HeadCount, 100)))
+            .OrderByDescending(e => e.DosesPer100Staff).ThenBy(e => e.Id)
+            .Take(options.TopEmployers)
+            .ToList();
+
+        var doseToday = Sum(todays, s => s.DoseNumber);
+        var doses = Merge(past.ByDoseNumber, doseToday)
+            .OrderBy(x => x.Key)
+            .Select(x => new DoseNumberCount(x.Key, doseToday.GetValueOrDefault(x.Key), x.Value))
+            .ToList();
+
+        var productToday = Sum(todays, s => s.ProductId);
+        var brands = Merge(past.ByProduct, productToday)
+            .GroupBy(x => r.Products.TryGetValue(x.Key, out var p) ? (p.Brand, p.BrandEn) : ($"#{x.Key}", $"#{x.Key}"))
+            .Select(g => new BrandCount(g.Key.Item1, g.Key.Item2, g.Sum(x => productToday.GetValueOrDefault(x.Key)), g.Sum(x => x.Value)))
+            .OrderByDescending(b => b.Cumulative).ThenBy(b => b.Brand, StringComparer.Ordinal)
+            .ToList();
+
+        var programmeToday = Sum(todays, s => s.ProgrammeId);
+        var programmes = Merge(past.ByProgramme, programmeToday)
+            .Select(x => (x.Key, x.Value, programme: r.Programmes.GetValueOrDefault(x.Key)))
+            .OrderBy(x => x.programme?.SortOrder ?? int.MaxValue).ThenBy(x => x.Key)
+            .Select(x => new ProgrammeCount(x.Key, x.programme?.Code ?? "", x.programme?.Name ?? $"#{x.Key}",
+                x.programme?.NameEn ?? $"#{x.Key}", programmeToday.GetValueOrDefault(x.Key), x.Value))
+            .ToList();
+
+        var targets = past.Targets
+            .Select(t =>
+            {
+                var given = past.TargetGivenBeforeToday.GetValueOrDefault(t.Target.Id)
+                    + todays.Where(s => s.ProgrammeId == t.ProgrammeId && (t.Target.DistrictCode is null || s.DistrictCode == t.Target.DistrictCode))
+                        .Sum(s => s.Count);
+                return new TargetProgress(t.Target.Id, t.Target.ProgrammeCode, t.ProgrammeName, t.ProgrammeNameEn,
+                    t.Target.DistrictCode, t.Target.DistrictCode is { } code ? r.DistrictNames.GetValueOrDefault(code, code) : "",
+                    t.Target.StartsOn, t.Target.EndsOn, t.Target.TargetDoses, given, Per(given, t.Target.TargetDoses, 100));
+            })
+            .ToList();
+
+        return new DashboardSnapshot(
+            GeneratedAt: now,
+            Today: today,
+            TodayTotal: todayTotal,
+            Last7DaysTotal: trend.Where(d => d.Date > today.AddDays(-WeekDays)).Sum(d => d.Count),
+            Last30DaysTotal: trend.Sum(d => d.Count),
+            CumulativeTotal: past.Total + todayTotal,
+            DailyTrend: trend,
+            Districts: [.. districts.Select(x => new DistrictFigure(x.d.Code, x.d.Name, x.d.Population, x.today, x.cumulative, x.rate, ranks[x.d.Code]))],
+            TopStreets: streets,
+            TopEmployers: employers,
+            ByDoseNumber: doses,
+            ByBrand: brands,
+            ByProgramme: programmes,
+            Targets: targets);
+    }
+
+    private async Task<History> GetHistoryAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        if (history is { } cached && cached.IsFreshFor(today, now, options.HistoryMaxAge))
+        {
+            return cached;
+        }
+
+        await historyLock.WaitAsync(ct);
+        try
+        {
+            if (history is { } again && again.IsFreshFor(today, now, options.HistoryMaxAge))
+            {
+                return again;
+            }
+
+            var loaded = await LoadHistoryAsync(today, now, ct);
+            history = loaded;
+            return loaded;
+        }
+        finally
+        {
+            historyLock.Release();
+        }
+    }
+
+    /// <summary>Everything before <paramref name="today"/>: one grouped query per dimension.</summary>
+    private async Task<History> LoadHistoryAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var reference = await LoadReferenceAsync(db, ct);
+        var before = db.Set<DailyInjectionStat>().AsNoTracking().Where(s => s.Date < today);
+        var trendFrom = today.AddDays(1 - TrendDays);
+
+        var byDate = await before.Where(s => s.Date >= trendFrom)
+            .GroupBy(s => s.Date).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byDistrict = await before
+            .GroupBy(s => s.DistrictCode).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byStreet = await before
+            .GroupBy(s => s.StreetCode).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byEmployer = await before.Where(s => s.EmployerId != 0)
+            .GroupBy(s => s.EmployerId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byDose = await before
+            .GroupBy(s => s.DoseNumber).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byProduct = await before
+            .GroupBy(s => s.ProductId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var byProgramme = await before
+            .GroupBy(s => s.ProgrammeId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+        var running = await db.Set<VaccinationTarget>().AsNoTracking()
+            .Where(t => t.StartsOn <= today && t.EndsOn >= today)
+            .ToListAsync(ct);
+        var programmeByCode = reference.Programmes.Values.ToDictionary(p => p.Code);
+        var targets = running
+            .Where(t => programmeByCode.ContainsKey(t.ProgrammeCode))
+            .Select(t => new RunningTarget(t, programmeByCode[t.ProgrammeCode].Id, programmeByCode[t.ProgrammeCode].Name, programmeByCode[t.ProgrammeCode].NameEn))
+            .OrderBy(t => t.Target.DistrictCode is not null).ThenBy(t => t.Target.DistrictCode).ThenBy(t => t.Target.ProgrammeCode).ThenBy(t => t.Target.Id)
+            .ToList();
+
+        // Targets of one campaign share a start date: one query per start date, not per target.
+        var givenBeforeToday = new Dictionary<long, long>();
+        foreach (var campaign in targets.GroupBy(t => t.Target.StartsOn))
+        {
+            var start = campaign.Key;
+            var sums = await before.Where(s => s.Date >= start)
+                .GroupBy(s => new { s.DistrictCode, s.ProgrammeId })
+                .Select(g => new { g.Key.DistrictCode, g.Key.ProgrammeId, Count = g.Sum(s => (long)s.Count) })
+                .ToListAsync(ct);
+            foreach (var t in campaign)
+            {
+                givenBeforeToday[t.Target.Id] = sums
+                    .Where(s => s.ProgrammeId == t.ProgrammeId && (t.Target.DistrictCode is null || s.DistrictCode == t.Target.DistrictCode))
+                    .Sum(s => s.Count);
+            }
+        }
+
+        return new History(today, now, reference, byDose.Values.Sum(), byDate, byDistrict, byStreet, byEmployer, byDose,
+            byProduct, byProgramme, targets, givenBeforeToday);
+    }
+
+    private static async Task<ReferenceData> LoadReferenceAsync(DbContext db, CancellationToken ct)
+    {
+        var districts = await db.Set<District>().AsNoTracking().OrderBy(d => d.SortOrder).ThenBy(d => d.Code)
+            .Select(d => new District { Code = d.Code, Name = d.Name, Population = d.Population, SortOrder = d.SortOrder })
+            .ToListAsync(ct);
+        var streets = await db.Set<Street>().AsNoTracking()
+            .Select(s => new Street { Code = s.Code, Name = s.Name, DistrictCode = s.DistrictCode, Population = s.Population })
+            .ToDictionaryAsync(s => s.Code, ct);
+        var employers = await db.Set<Employer>().AsNoTracking().Where(e => e.HeadCount > 0)
+            .Select(e => new EmployerInfo(e.Id, e.Name, e.HeadCount))
+            .ToDictionaryAsync(e => e.Id, ct);
+        var products = await db.Set<VaccineProduct>().AsNoTracking()
+            .Select(p => new ProductInfo(p.Id, p.Brand, p.BrandEn))
+            .ToDictionaryAsync(p => p.Id, ct);
+        var programmes = await db.Set<VaccineProgramme>().AsNoTracking()
+            .Select(p => new ProgrammeInfo(p.Id, p.Code, p.Name, p.NameEn, p.SortOrder))
+            .ToDictionaryAsync(p => p.Id, ct);
+        return new ReferenceData(districts, districts.ToDictionary(d => d.Code, d => d.Name), streets, employers, products, programmes);
+    }
+
+    private static double Per(long count, long denominator, int per) =>
+        denominator > 0 ? count * (double)per / denominator : 0;
+
+    private static Dictionary<TKey, long> Sum<TKey>(IEnumerable<Slice> slices, Func<Slice, TKey> key) where TKey : notnull =>
+        slices.GroupBy(key).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
+
+    private static IEnumerable<KeyValuePair<TKey, long>> Merge<TKey>(Dictionary<TKey, long> a, Dictionary<TKey, long> b) where TKey : notnull =>
+        a.Keys.Union(b.Keys).Select(k => KeyValuePair.Create(k, a.GetValueOrDefault(k) + b.GetValueOrDefault(k)));
+
+    private sealed record Slice(string DistrictCode, string StreetCode, long EmployerId, long ProgrammeId, long ProductId, int DoseNumber, long Count);
+
+    private sealed record EmployerInfo(long Id, string Name, int HeadCount);
+
+    private sealed record ProductInfo(long Id, string Brand, string BrandEn);
+
+    private sealed record ProgrammeInfo(long Id, string Code, string Name, string NameEn, int SortOrder);
+
+    private sealed record RunningTarget(VaccinationTarget Target, long ProgrammeId, string ProgrammeName, string ProgrammeNameEn);
+
+    private sealed record ReferenceData(
+        List<District> Districts,
+        Dictionary<string, string> DistrictNames,
+        Dictionary<string, Street> Streets,
+        Dictionary<long, EmployerInfo> Employers,
+        Dictionary<long, ProductInfo> Products,
+        Dictionary<long, ProgrammeInfo> Programmes);
+
+    private sealed record History(
+        DateOnly Today,
+        DateTimeOffset LoadedAt,
+        ReferenceData Reference,
+        long Total,
+        Dictionary<DateOnly, long> ByDate,
+        Dictionary<string, long> ByDistrict,
+        Dictionary<string, long> ByStreet,
+        Dictionary<long, long> ByEmployer,
+        Dictionary<int, long> ByDoseNumber,
+        Dictionary<long, long> ByProduct,
+        Dictionary<long, long> ByProgramme,
+        List<RunningTarget> Targets,
+        Dictionary<long, long> TargetGivenBeforeToday)
+    {
+        public bool IsFreshFor(DateOnly today, DateTimeOffset now, TimeSpan maxAge) =>
+            Today == today && now - LoadedAt < maxAge && now >= LoadedAt;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Common.Privacy;
+using Portal.Core.Messaging;
+
+namespace Portal.Core.Residents.Auth;
+
+/// <summary>Resident sign-in by SMS code: 6 digits, valid 5 minutes, stored only as a keyed hash,
+/// at most 5 wrong tries, at most one code a minute and 10 a day per phone.</summary>
+public sealed class SmsLoginService(
+    IDbContextFactory<DbContext> contexts, IPersonalDataProtector protector, ISmsGateway sms, TimeProvider clock)
+{
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
+    public const int MaxAttempts = 5;
+    public const int MaxPerDay = 10;
+
+    public async Task RequestCodeAsync(string? phoneInput, string? clientIp, CancellationToken ct = default)
+    {
+        var phone = PhoneNumbers.NormalizeOrThrow(phoneInput, "phone");
+        var phoneHash = protector.LookupHash(phone);
+        var now = clock.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var codes = db.Set<SmsVerificationCode>();
+
+        var last = await codes.Where(c => c.PhoneHash == phoneHash).OrderByDescending(c => c.CreatedAt).Select(c => (DateTimeOffset?)c.CreatedAt).FirstOrDefaultAsync(ct);
+        if (last is { } l && now - l < TimeSpan.FromMinutes(1))
+            throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_too_frequent",
+                new("验证码发送过于频繁，请1分钟后再试", "A code was sent less than a minute ago; try again in a minute"), TimeSpan.FromMinutes(1) - (now - l));
+        var dayAgo = now.AddDays(-1);
+        if (await codes.CountAsync(c => c.PhoneHash == phoneHash && c.CreatedAt > dayAgo, ct) >= MaxPerDay)
+            throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_daily_limit",
+                new("今日验证码次数已达上限", "The daily limit of codes for this number has been reached"), TimeSpan.FromHours(1));
+
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+        codes.Add(new SmsVerificationCode
+        {
+            PhoneHash = phoneHash, CodeHash = HashCode(phoneHash, code), CreatedAt = now, ExpiresAt = now + CodeLifetime, ClientIp = clientIp,
+        });
+        await db.SaveChangesAsync(ct);
+        await sms.SendAsync(phone, $"【上海疫苗接种】您的验证码是{code}，5分钟内有效。请勿告诉他人。", ct);
+    }
+
+    /// <summary>Checks the code and returns the account id (creating the account on first sign-in).</summary>
+    public async Task<long> VerifyAsync(string? phoneInput, string? code, CancellationToken ct = default)
+    {
+        var phone = PhoneNumbers.NormalizeOrThrow(phoneInput, "phone");
+        if (string.IsNullOrWhiteSpace(code) || code.Length != 6 || !code.All(char.IsAsciiDigit))
+            throw new DomainValidationException("code", new("请输入6位数字验证码", "Enter the 6-digit code"));
+        var phoneHash = protector.LookupHash(phone);
+        var now = clock.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var codes = db.Set<SmsVerificationCode>();
+        var current = await codes.Where(c => c.PhoneHash == phoneHash && c.ConsumedAt == null)
+            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
+        if (current is null || current.ExpiresAt <= now)
+            throw new DomainValidationException("code", new("验证码已过期，请重新获取", "The code has expired; request a new one"));
+        if (current.FailedAttempts >= MaxAttempts)
+            throw new DomainValidationException("code", new("错误次数过多，请重新获取验证码", "Too many wrong tries; request a new code"));
+
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashCode(phoneHash, code)), Encoding.ASCII.GetBytes(current.CodeHash)))
+        {
+            await codes.Where(c => c.Id == current.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), ct);
+            throw new DomainValidationException("code", new("验证码错误", "The code is wrong"));
+        }
+        // Consume exactly once, even if the same code is submitted twice at the same moment.
+        var consumed = await codes.Where(c => c.Id == current.Id && c.ConsumedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
+        if (consumed == 0)
+            throw new DomainValidationException("code", new("验证码已使用，请重新获取", "The code has already been used; request a new one"));
+
+        var accounts = db.Set<ResidentAccount>();
+        var account = await accounts.FirstOrDefaultAsync(a => a.PhoneHash == phoneHash, ct);
+        if (account is null)
+        {
+            account = new ResidentAccount { PhoneHash = phoneHash, PhoneCipher = protector.Protect(phone), PhoneMasked = Masking.MaskPhone(phone) };
+            accounts.Add(account);
+        }
+        account.LastLoginAt = now;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first sign-ins raced; the other one created the account.
+            db.ChangeTracker.Clear();
+            account = await accounts.FirstAsync(a => a.PhoneHash == phoneHash, ct);
+        }
+        return account.Id;
+    }
+
+    private string HashCode(string phoneHash, string code) => protector.LookupHash($"sms:{phoneHash}:{code}");
+}

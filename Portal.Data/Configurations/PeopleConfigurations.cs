@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Archives;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class ResidentConfiguration : IEntityTypeConfiguration<Resident>
+{
+    public void Configure(EntityTypeBuilder<Resident> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(64);
+        b.Property(x => x.IdNumberCipher).HasMaxLength(256);
+        b.Property(x => x.IdNumberHash).HasMaxLength(64);
+        b.Property(x => x.IdNumberMasked).HasMaxLength(32);
+        b.Property(x => x.PhoneCipher).HasMaxLength(128);
+        b.Property(x => x.PhoneHash).HasMaxLength(64);
+        b.Property(x => x.PhoneMasked).HasMaxLength(16);
+        b.Property(x => x.DistrictCode).HasMaxLength(6);
+        b.Property(x => x.StreetCode).HasMaxLength(9);
+        // One person, one record: the keyed hash of the normalised document number is unique per kind.
+        b.HasIndex(x => new { x.IdKind, x.IdNumberHash }).IsUnique();
+        b.HasIndex(x => x.PhoneHash);
+        b.HasIndex(x => new { x.DistrictCode, x.StreetCode });
+        b.HasIndex(x => x.EmployerId);
+    }
+}
+
+internal sealed class ResidentAccountConfiguration : IEntityTypeConfiguration<ResidentAccount>
+{
+    public void Configure(EntityTypeBuilder<ResidentAccount> b)
+    {
+        b.Property(x => x.PhoneCipher).HasMaxLength(128);
+        b.Property(x => x.PhoneHash).HasMaxLength(64);
+        b.Property(x => x.PhoneMasked).HasMaxLength(16);
+        b.HasIndex(x => x.PhoneHash).IsUnique();
+        b.HasMany(x => x.Members).WithOne().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FamilyMemberConfiguration : IEntityTypeConfiguration<FamilyMember>
+{
+    public void Configure(EntityTypeBuilder<FamilyMember> b)
+    {
+        b.HasIndex(x => new { x.AccountId, x.ResidentId }).IsUnique();
+        b.HasOne(x => x.Resident).WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class VaccinationArchiveConfiguration : IEntityTypeConfiguration<VaccinationArchive>
+{
+    public void Configure(EntityTypeBuilder<VaccinationArchive> b)
+    {
+        b.Property(x => x.ArchiveNumber).HasMaxLength(32);
+        b.HasIndex(x => x.ArchiveNumber).IsUnique();
+        b.HasIndex(x => x.ResidentId);
+        b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Site>().WithMany().HasForeignKey(x => x.ManagingSiteId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ArchiveRequestConfiguration : IEntityTypeConfiguration<ArchiveRequest>
+{
+    public void Configure(EntityTypeBuilder<ArchiveRequest> b)
+    {
+        b.Property(x => x.ReviewedByUserId).HasMaxLength(64);
+        b.Property(x => x.RejectReason).HasMaxLength(256);
+        b.HasIndex(x => new { x.ToSiteId, x.Status });
+        b.HasIndex(x => x.AccountId);
+    }
+}

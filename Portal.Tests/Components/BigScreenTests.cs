@@ -1,0 +1,345 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Components.Pages.Screen;
+using Portal.Core.Dashboard;
+using Portal.Core.Injections;
+using Portal.Live;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The big screen's panels rendered from a hand-made snapshot, and the page following the notifier.</summary>
+public sealed class BigScreenTests : BunitTestContext
+{
+    [Fact]
+    public void Totals_show_formatted_numbers_and_the_raw_value_for_browser_tests()
+    {
+        var panel = Render<TotalsPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot(todayTotal: 12_345)));
+
+        var today = panel.Find("#today-total");
+        Assert.Equal("12345", today.GetAttribute("data-value"));
+        Assert.Equal("12,345", today.TextContent);
+        Assert.Equal("300,000", panel.Find("#last30-total").TextContent);
+        Assert.Equal("80,000", panel.Find("#last7-total").TextContent);
+        Assert.Equal("4,567,890", panel.Find("#cumulative-total").TextContent);
+        Assert.Equal("今日接种", panel.Find("h2").TextContent);
+    }
+
+    [Fact]
+    public void Ranking_lists_districts_by_rank_with_rates_per_10k()
+    {
+        var panel = Render<RankingPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot()));
+
+        var rows = panel.FindAll("tbody tr");
+        Assert.Equal(["310104", "310101", "310115"], rows.Select(r => r.GetAttribute("data-district")));
+        Assert.Equal(["1", "徐汇区", "150,000", "1,347.6"], rows[0].QuerySelectorAll("td").Select(td => td.TextContent));
+        Assert.Equal("1,056.1", rows[2].QuerySelector("[data-field=rate]")!.TextContent);
+    }
+
+    [Fact]
+    public void District_chart_draws_one_bar_label_per_district_without_the_suffix()
+    {
+        var panel = Render<DistrictPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot()));
+
+        Assert.NotNull(panel.Find("svg"));
+        var text = string.Join("|", panel.FindAll("svg text").Select(t => t.TextContent.Trim()));
+        Assert.Contains("黄浦", text);
+        Assert.Contains("浦东", text);
+        Assert.DoesNotContain("浦东新区", text);
+    }
+
+    [Fact]
+    public void Trend_chart_labels_every_fifth_day_ending_today()
+    {
+        var panel = Render<TrendPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot()));
+
+        var labels = panel.FindAll("svg text").Select(t => t.TextContent.Trim()).ToList();
+        Assert.Contains("3/8", labels);
+        Assert.Contains("3/3", labels);
+        Assert.DoesNotContain("3/7", labels);
+    }
+
+    [Fact]
+    public void Dose_numbers_are_labelled_in_chinese_and_in_english()
+    {
+        var snapshot = BigScreenSamples.Snapshot();
+        var zh = Render<DoseNumberPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        Assert.NotNull(zh.Find("svg"));
+        Assert.Equal(["第1剂 3,000,000", "第2剂 1,500,000", "第3剂 67,890"], zh.FindAll("li[data-dose]").Select(li => li.TextContent.Trim()));
+
+        UseCulture("en");
+        var en = Render<DoseNumberPanel>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Equal("Dose 1 3,000,000", en.Find("li[data-dose='1']").TextContent.Trim());
+        Assert.Equal("Doses by dose number", en.Find("h2").TextContent);
+    }
+
+    [Fact]
+    public void Brands_use_the_name_of_the_ui_culture()
+    {
+        var snapshot = BigScreenSamples.Snapshot();
+
+        var zh = Render<BrandPanel>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Equal(["众爱可维 2,000,000", "馨可宁 40,000"], zh.FindAll("li[data-brand]").Select(li => li.TextContent.Trim()));
+
+        UseCulture("en");
+        var en = Render<BrandPanel>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Equal(["BBIBP-CorV 2,000,000", "Cecolin 40,000"], en.FindAll("li[data-brand]").Select(li => li.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Targets_show_area_programme_percent_and_doses()
+    {
+        var panel = Render<TargetPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot()));
+
+        var targets = panel.FindAll("[data-target]");
+        Assert.Equal(2, targets.Count);
+        Assert.Contains("全市 · 带状疱疹", targets[0].TextContent);
+        Assert.Equal("65.0%", targets[0].QuerySelector("[data-field=percent]")!.TextContent);
+        Assert.Contains("13,000 / 20,000", targets[0].TextContent);
+        Assert.Contains("黄浦区 · 二价HPV", targets[1].TextContent);
+        Assert.Equal("22.5%", targets[1].QuerySelector("[data-field=percent]")!.TextContent);
+        Assert.Equal(2, panel.FindAll(".mud-progress-linear").Count);
+    }
+
+    [Fact]
+    public void Street_and_employer_tables_show_their_rates()
+    {
+        var snapshot = BigScreenSamples.Snapshot();
+
+        var streets = Render<StreetPanel>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Equal(["天平路街道", "徐汇区", "9,000", "1,800.0"], streets.Find("tr[data-street='310104003']").QuerySelectorAll("td").Select(td => td.TextContent));
+
+        var employers = Render<EmployerPanel>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Equal(["上海测试科技有限公司", "150", "75.0"], employers.Find("tr[data-employer='7']").QuerySelectorAll("td").Select(td => td.TextContent));
+    }
+
+    [Fact]
+    public async Task Page_shows_the_title_clock_and_every_panel_once_interactive()
+    {
+        await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(100));
+        Services.AddSingleton(notifier);
+
+        var page = Render<BigScreen>();
+
+        page.WaitForAssertion(() => Assert.Equal("100", page.Find("#today-total").GetAttribute("data-value")));
+        Assert.Equal("上海市疫苗接种实时大屏", page.Find("h1").TextContent);
+        Assert.Equal("true", page.Find("#interactive").GetAttribute("data-ready"));
+        Assert.Equal("2025-03-08 星期六 09:30:00", page.Find("#screen-clock").TextContent.Trim());
+        Assert.Equal(
+            ["totals", "trend", "doses", "districts", "ranking", "brands", "targets", "streets", "employers"],
+            page.FindAll("[data-panel]").Select(p => p.GetAttribute("data-panel")));
+    }
+
+    [Fact]
+    public async Task Page_title_is_english_under_en()
+    {
+        UseCulture("en");
+        await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(1));
+        Services.AddSingleton(notifier);
+
+        var page = Render<BigScreen>();
+
+        Assert.Equal("Shanghai Vaccination Live Screen", page.Find("h1").TextContent);
+    }
+
+    [Fact]
+    public async Task Page_re_renders_with_the_new_total_after_an_injection_and_unsubscribes_when_disposed()
+    {
+        var source = new FakeSnapshotSource(100);
+        await using var notifier = BigScreenSamples.Notifier(source);
+        Services.AddSingleton(notifier);
+        var page = Render<BigScreen>();
+        page.WaitForAssertion(() => Assert.Equal("100", page.Find("#today-total").GetAttribute("data-value")));
+        Assert.Equal(1, notifier.SubscriberCount);
+
+        source.Total = 101; // the injection service has incremented the counter
+        await notifier.PublishAsync(BigScreenSamples.Injection());
+
+        page.WaitForAssertion(() => Assert.Equal("101", page.Find("#today-total").GetAttribute("data-value")), TimeSpan.FromSeconds(5));
+        Assert.Equal("101", page.Find("#today-total").TextContent);
+
+        await DisposeComponentsAsync();
+        Assert.Equal(0, notifier.SubscriberCount);
+    }
+}
+
+/// <summary>The notifier on its own: coalescing, isolation of subscribers, unsubscribing.</summary>
+public sealed class BigScreenNotifierTests
+{
+    [Fact]
+    public async Task A_burst_of_injections_is_coalesced_into_a_few_recomputes_and_the_last_one_sees_them_all()
+    {
+        var source = new FakeSnapshotSource(0) { Delay = TimeSpan.FromMilliseconds(50) };
+        await using var notifier = BigScreenSamples.Notifier(source);
+        var seen = new List<long>();
+        using var subscription = notifier.Subscribe(s =>
+        {
+            lock (seen)
+            {
+                seen.Add(s.TodayTotal);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        for (var i = 1; i <= 200; i++)
+        {
+            source.Total = i;
+            await notifier.PublishAsync(BigScreenSamples.Injection(i));
+        }
+
+        await WaitUntilAsync(() => notifier.Current?.TodayTotal == 200, TimeSpan.FromSeconds(3));
+        Assert.InRange(source.Calls, 1, 4);
+        lock (seen)
+        {
+            Assert.Equal(200, seen[^1]);
+        }
+    }
+
+    [Fact]
+    public async Task An_injection_after_a_quiet_spell_is_shown_within_a_second()
+    {
+        var source = new FakeSnapshotSource(5);
+        await using var notifier = BigScreenSamples.Notifier(source);
+        await notifier.GetSnapshotAsync();
+        var received = new TaskCompletionSource<DashboardSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = notifier.Subscribe(s => { received.TrySetResult(s); return Task.CompletedTask; });
+
+        source.Total = 6;
+        var started = TimeProvider.System.GetTimestamp();
+        await notifier.PublishAsync(BigScreenSamples.Injection());
+        var snapshot = await received.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(6, snapshot.TodayTotal);
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_failing_subscriber_does_not_keep_the_others_from_their_snapshot()
+    {
+        var source = new FakeSnapshotSource(1);
+        await using var notifier = BigScreenSamples.Notifier(source);
+        var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var failing = notifier.Subscribe(_ => throw new InvalidOperationException("screen gone"));
+        using var faulted = notifier.Subscribe(_ => Task.FromException(new InvalidOperationException("async failure")));
+        using var healthy = notifier.Subscribe(s => { received.TrySetResult(s.TodayTotal); return Task.CompletedTask; });
+
+        await notifier.PublishAsync(BigScreenSamples.Injection());
+
+        Assert.Equal(1, await received.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_disposed_subscription_gets_nothing_more()
+    {
+        var source = new FakeSnapshotSource(1);
+        await using var notifier = BigScreenSamples.Notifier(source);
+        var calls = 0;
+        var subscription = notifier.Subscribe(_ => { Interlocked.Increment(ref calls); return Task.CompletedTask; });
+        subscription.Dispose();
+        subscription.Dispose();
+
+        await notifier.RefreshAsync();
+
+        Assert.Equal(0, calls);
+        Assert.Equal(0, notifier.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task The_first_snapshot_is_computed_on_demand_and_then_reused()
+    {
+        var source = new FakeSnapshotSource(42);
+        await using var notifier = BigScreenSamples.Notifier(source);
+
+        Assert.Null(notifier.Current);
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => notifier.GetSnapshotAsync()));
+
+        Assert.All(results, s => Assert.Equal(42, s.TodayTotal));
+        Assert.Equal(1, source.Calls);
+        Assert.Same(results[0], notifier.Current);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>Returns a sample snapshot whose TodayTotal is <see cref="Total"/> at the time of the call.</summary>
+public sealed class FakeSnapshotSource(long total) : IDashboardSnapshotSource
+{
+    private long total = total;
+    private int calls;
+
+    public long Total
+    {
+        get => Interlocked.Read(ref total);
+        set => Interlocked.Exchange(ref total, value);
+    }
+
+    public int Calls => Volatile.Read(ref calls);
+
+    public TimeSpan Delay { get; init; }
+
+    public async Task<DashboardSnapshot> GetCitySnapshotAsync(CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref calls);
+        var value = Total;
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, ct);
+        }
+
+        return BigScreenSamples.Snapshot(value);
+    }
+}
+
+public static class BigScreenSamples
+{
+    public static readonly DateOnly Today = new(2025, 3, 8);
+
+    /// <summary>A notifier on the real clock (the coalescing delay must elapse), without periodic refresh or hub.</summary>
+    public static LiveDashboardNotifier Notifier(IDashboardSnapshotSource source) =>
+        new(source, TimeProvider.System, NullLogger<LiveDashboardNotifier>.Instance,
+            Options.Create(new LiveOptions { RefreshInterval = TimeSpan.Zero }));
+
+    public static InjectionRecorded Injection(long id = 1) =>
+        new(id, DateTimeOffset.UtcNow, Today, SiteId: 1, DistrictCode: "310104", StreetCode: "310104003", EmployerId: null,
+            ProgrammeId: 1, ProductId: 1, DoseNumber: 1);
+
+    public static DashboardSnapshot Snapshot(long todayTotal = 12_345) => new(
+        GeneratedAt: new DateTimeOffset(2025, 3, 8, 1, 30, 0, TimeSpan.Zero),
+        Today: Today,
+        TodayTotal: todayTotal,
+        Last7DaysTotal: 80_000,
+        Last30DaysTotal: 300_000,
+        CumulativeTotal: 4_567_890,
+        DailyTrend: [.. Enumerable.Range(0, 30).Select(i => new DailyCount(Today.AddDays(i - 29), 9_000 + (i * 37)))],
+        Districts:
+        [
+            new("310101", "黄浦区", 662_030, 1_200, 80_000, 1_208.4, 2),
+            new("310104", "徐汇区", 1_113_078, 2_300, 150_000, 1_347.6, 1),
+            new("310115", "浦东新区", 5_681_512, 5_000, 600_000, 1_056.1, 3),
+        ],
+        TopStreets:
+        [
+            new("310104003", "天平路街道", "310104", "徐汇区", 50_000, 100, 9_000, 1_800.0),
+            new("310101002", "南京东路街道", "310101", "黄浦区", 60_000, 80, 9_600, 1_600.0),
+        ],
+        TopEmployers: [new(7, "上海测试科技有限公司", 200, 3, 150, 75.0)],
+        ByDoseNumber: [new(1, 8_000, 3_000_000), new(2, 4_000, 1_500_000), new(3, 345, 67_890)],
+        ByBrand: [new("众爱可维", "BBIBP-CorV", 5_000, 2_000_000), new("馨可宁", "Cecolin", 300, 40_000)],
+        ByProgramme: [new(9, "COVID", "新冠", "COVID-19", 5_000, 2_000_000), new(1, "HPV2", "二价HPV", "HPV bivalent", 300, 40_000)],
+        Targets:
+        [
+            new(1, "HZ", "带状疱疹", "Herpes zoster", null, "", Today.AddDays(-7), Today.AddDays(20), 20_000, 13_000, 65.0),
+            new(2, "HPV2", "二价HPV", "HPV bivalent", "310101", "黄浦区", Today.AddDays(-10), Today.AddDays(10), 40_000, 9_000, 22.5),
+        ]);
+}

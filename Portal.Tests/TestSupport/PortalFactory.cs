@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>The real Portal over HTTP (in-memory test server), on a fresh SQLite file or a fresh
+/// PostgreSQL database, with a small deterministic demo dataset and its own data folder.</summary>
+public sealed class PortalFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public string DataFolder { get; }
+    public DatabaseProvider Provider { get; }
+
+    private PortalFactory(DatabaseProvider provider, string? connectionString, IDictionary<string, string?>? extra)
+    {
+        Provider = provider;
+        DataFolder = Path.Combine(TestEnvironment.RunDirectory, "portal-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(DataFolder);
+        _settings = new()
+        {
+            ["DataFolder"] = DataFolder,
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Sqlite"] = provider == DatabaseProvider.Sqlite ? SqliteFiles.ConnectionStringFor(Path.Combine(DataFolder, "portal.db")) : null,
+            ["ConnectionStrings:PostgreSql"] = provider == DatabaseProvider.PostgreSql ? connectionString : null,
+            ["Seed:Demo:Enabled"] = "true",
+            ["Seed:Demo:SitesPerDistrict"] = "1",
+            ["Seed:Demo:Residents"] = "120",
+            ["Seed:Demo:Days"] = "3",
+            ["Seed:Demo:InjectionsPerDay"] = "20",
+            ["Seed:Demo:SlotDaysAhead"] = "3",
+            ["Seed:Demo:Employers"] = "3",
+            ["Sms:Gateway"] = "File",
+            ["Live:AllowAnonymousScreens"] = "true",
+        };
+        if (extra is not null)
+            foreach (var (k, v) in extra) _settings[k] = v;
+    }
+
+    public static PortalFactory Sqlite(IDictionary<string, string?>? extra = null) => new(DatabaseProvider.Sqlite, null, extra);
+
+    public static async Task<PortalFactory> PostgreSqlAsync(IDictionary<string, string?>? extra = null)
+    {
+        Requirements.PostgreSql();
+        return new(DatabaseProvider.PostgreSql, await PostgresServer.CreateDatabaseAsync("portal"), extra);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (k, v) in _settings)
+            if (v is not null) builder.UseSetting(k, v);
+    }
+
+    public string SmsOutboxPath => Path.Combine(DataFolder, "sms", "outbox.jsonl");
+
+    public async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> work)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await work(db);
+    }
+
+    /// <summary>Requests an SMS code, reads it from the dev outbox file, exchanges it for a token.</summary>
+    public async Task<(HttpClient Client, long AccountId)> SignInResidentAsync(string phone)
+    {
+        var client = CreateClient();
+        (await client.PostAsJsonAsync("/api/v1/auth/sms-code", new { phone })).EnsureSuccessStatusCode();
+        var code = LatestSmsCode(phone);
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { phone, code });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        return (client, token.AccountId);
+    }
+
+    public string LatestSmsCode(string phone)
+    {
+        var line = File.ReadAllLines(SmsOutboxPath).Last(l => l.Contains(phone, StringComparison.Ordinal));
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"验证码是(\d{6})");
+        Assert.True(match.Success, $"no code in SMS line: {line}");
+        return match.Groups[1].Value;
+    }
+
+    public async Task<HttpClient> SignInPdaAsync(string userName = "doctor", string password = "BlazorVax@2026")
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/pda/login", new { userName, password });
+        response.EnsureSuccessStatusCode();
+        var body = (await response.Content.ReadFromJsonAsync<TokenBody>())!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.AccessToken);
+        return client;
+    }
+
+    private sealed record TokenBody(string AccessToken, long AccountId);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Core.Common;
+
+namespace Portal.Api;
+
+/// <summary>Every API error is ProblemDetails, in Chinese and English, with field-level messages where a
+/// field is at fault. Domain exceptions become 4xx; malformed JSON and wrong types become 400, never 500.</summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            DomainValidationException v => new HttpValidationProblemDetails(v.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "输入有误 (The request has invalid fields)",
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            },
+            DomainProblemException p => Problem(p),
+            BadHttpRequestException b => BadRequest(b),
+            _ => null,
+        };
+        if (problem is null) return false;
+        if (exception is DomainProblemException { RetryAfter: { } retry })
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString();
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Problem(DomainProblemException p) => new()
+    {
+        Status = p.Kind switch
+        {
+            ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            ProblemKind.Conflict => StatusCodes.Status409Conflict,
+            ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+            ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
+            ProblemKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+            ProblemKind.Gone => StatusCodes.Status410Gone,
+            _ => StatusCodes.Status400BadRequest,
+        },
+        Title = p.Bilingual.ToString(),
+        Detail = p.Bilingual.En,
+        Extensions = { ["code"] = p.Code, ["titleZh"] = p.Bilingual.Zh, ["titleEn"] = p.Bilingual.En },
+    };
+
+    private ProblemDetails BadRequest(BadHttpRequestException b)
+    {
+        logger.LogDebug(b, "Bad request");
+        var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : "body";
+        var message = b.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? new Bilingual("请求内容过大", "The request body is too large")
+            : b.InnerException is JsonException
+                ? new Bilingual("请求内容不是有效的JSON，或字段类型不正确", "The body is not valid JSON or a field has the wrong type")
+                : new Bilingual("请求参数有误", "A request parameter is missing or has the wrong type");
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message.ToString()] })
+        {
+            Status = b.StatusCode == StatusCodes.Status413PayloadTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+            Title = message.ToString(),
+            Detail = b.Message,
+        };
+    }
+}
+
+public static class ApiProblemsExtensions
+{
+    public static IServiceCollection AddApiProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures throw in every environment so the handler above can answer them in full.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return services;
+    }
+
+    /// <summary>The caller's IP for limits and audit (X-Forwarded-For is honoured by the forwarded-headers middleware).</summary>
+    public static string? ClientIp(this HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+}

@@ -1,0 +1,29 @@
+namespace Portal.Live;
+
+/// <summary>Section "Live" of the configuration.</summary>
+public sealed class LiveOptions
+{
+    public const string Section = "Live";
+
+    /// <summary>"Redis:Configuration": a StackExchange.Redis connection string. When set, hub messages go
+    /// through the Redis backplane and injections recorded on one instance refresh every instance's screens.</summary>
+    public const string RedisConfigurationKey = "Redis:Configuration";
+
+    /// <summary>Prefix of the SignalR backplane's Redis channels.</summary>
+    public const string RedisChannelPrefix = "blazorvax";
+
+    /// <summary>Redis channel on which instances tell each other about the injections they record.</summary>
+    public const string RedisInjectionChannel = "blazorvax:injections";
+
+    /// <summary>Lets unauthenticated clients connect to the hub (test hosts, a kiosk on a closed network).
+    /// The /screen page keeps its own policy whatever this says. Default false.</summary>
+    public bool AllowAnonymousScreens { get; set; }
+
+    /// <summary>A burst of injections causes at most one recompute per interval (default 500 ms); an
+    /// injection is reflected within this interval plus the time of one or two recomputes.</summary>
+    public TimeSpan MinRecomputeInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Recompute even without injections (midnight rollover, back-dated entries). Default one
+    /// minute; zero turns it off.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

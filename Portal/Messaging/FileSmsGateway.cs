@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Portal.Core.Messaging;
+
+namespace Portal.Messaging;
+
+/// <summary>Development gateway: appends each message as one JSON line to {DataFolder}/sms/outbox.jsonl,
+/// so a developer can read the code and sign in locally. Never used outside Development.</summary>
+public sealed class FileSmsGateway(string path, TimeProvider clock) : ISmsGateway
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    public string Path { get; } = path;
+
+    public async Task SendAsync(string phone, string body, CancellationToken ct = default)
+    {
+        var line = JsonSerializer.Serialize(new { at = clock.GetUtcNow(), phone, body }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        await Gate.WaitAsync(ct);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            await File.AppendAllTextAsync(Path, line + "\n", ct);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}
