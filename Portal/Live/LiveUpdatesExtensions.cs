@@ -60,7 +60,8 @@ public static class LiveUpdatesExtensions
     /// </summary>
     public static WebApplication MapLiveUpdates(this WebApplication app)
     {
-        var hub = app.MapHub<LiveHub>(LiveRoutes.Hub);
+        // SignalR clients need the bare 401/403, not the console's re-executed "not found" page.
+        var hub = app.MapHub<LiveHub>(LiveRoutes.Hub).WithMetadata(new SkipStatusCodePagesAttribute());
         if (app.Configuration.GetValue<bool>($"{LiveOptions.Section}:{nameof(LiveOptions.AllowAnonymousScreens)}"))
         {
             hub.AllowAnonymous();
