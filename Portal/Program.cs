@@ -28,7 +28,9 @@ var app = builder.Build();
 await app.InitializeDatabaseAsync();
 
 app.UseExceptionHandler();
-app.UseStatusCodePagesWithReExecute(PageRoutes.NotFound, createScopeForStatusCodePages: true);
+// Console pages get the friendly not-found page; APIs, hubs and exports keep their status codes and ProblemDetails.
+app.UseWhen(ctx => !ctx.Request.IsMachineEndpoint(),
+    branch => branch.UseStatusCodePagesWithReExecute(PageRoutes.NotFound, createScopeForStatusCodePages: true));
 app.UsePortalLocalization();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -77,6 +77,11 @@ public static class ApiProblemsExtensions
         return services;
     }
 
+    /// <summary>Requests answered with status codes and ProblemDetails rather than console pages.</summary>
+    public static bool IsMachineEndpoint(this HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs")
+        || request.Path.StartsWithSegments("/exports") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/health");
+
     /// <summary>The caller's IP for limits and audit (X-Forwarded-For is honoured by the forwarded-headers middleware).</summary>
     public static string? ClientIp(this HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 }

@@ -12,10 +12,11 @@ namespace Portal.Hubs;
 /// <see cref="LiveDashboardNotifier"/> in process.
 /// </summary>
 /// <remarks>
-/// Any authenticated principal may connect, whichever scheme signed it in: a console cookie or a PDA
-/// bearer token (browsers' WebSocket clients send that as the <c>access_token</c> query parameter).
-/// The figures are city-wide aggregates with no personal data. <see cref="LiveOptions.AllowAnonymousScreens"/>
-/// lifts the requirement on the endpoint (tests, kiosks on a closed network).
+/// Any authenticated principal may connect: a console cookie or a bearer token (PDA; WebSocket clients
+/// send it as the <c>access_token</c> query parameter). <see cref="LiveUpdatesExtensions.MapLiveUpdates"/>
+/// names both schemes, since the default policy would only look at the cookie. The figures are city-wide
+/// aggregates without personal data. "Live:AllowAnonymousScreens" lifts the requirement on the endpoint
+/// (test hosts, a kiosk on a closed network).
 /// </remarks>
 [Authorize]
 public sealed class LiveHub(LiveDashboardNotifier notifier) : Hub

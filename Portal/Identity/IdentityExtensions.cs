@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Portal.Api;
 using Portal.Components;
 using Portal.Core.Identity;
 using Portal.Data;
@@ -98,7 +99,7 @@ public static class IdentityExtensions
 
     private static Task RedirectOrStatus(HttpContext http, string redirectUri, int status)
     {
-        if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/exports") || http.Request.Path.StartsWithSegments("/hubs"))
+        if (http.Request.IsMachineEndpoint())
             http.Response.StatusCode = status;
         else
             http.Response.Redirect(redirectUri);

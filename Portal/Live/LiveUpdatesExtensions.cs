@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -61,7 +62,7 @@ public static class LiveUpdatesExtensions
     public static WebApplication MapLiveUpdates(this WebApplication app)
     {
         // SignalR clients need the bare 401/403, not the console's re-executed "not found" page.
-        var hub = app.MapHub<LiveHub>(LiveRoutes.Hub).WithMetadata(new SkipStatusCodePagesAttribute());
+        var hub = app.MapHub<LiveHub>(LiveRoutes.Hub).WithMetadata(new SkipStatusCodePages());
         if (app.Configuration.GetValue<bool>($"{LiveOptions.Section}:{nameof(LiveOptions.AllowAnonymousScreens)}"))
         {
             hub.AllowAnonymous();
@@ -75,4 +76,6 @@ public static class LiveUpdatesExtensions
 
         return app;
     }
+
+    private sealed class SkipStatusCodePages : ISkipStatusCodePagesMetadata;
 }
