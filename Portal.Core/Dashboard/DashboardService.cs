@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Areas;
 using Portal.Core.Common;
 using Portal.Core.Employers;
@@ -15,9 +16,9 @@ public interface IDashboardSnapshotSource
 
 public sealed class DashboardOptions
 {
-    /// <summary>How long the figures for days before today (and the reference tables) are reused.
-    /// Only today's counters are read on every snapshot; a dose back-dated to an earlier day shows
-    /// up once this has passed.</summary>
+    /// <summary>How long the figures for days before today (and the reference tables) are reused before
+    /// a background reload. Only today's counters are read on every snapshot; a dose back-dated to an
+    /// earlier day (or a new employer or target) shows up once this has passed and the reload is done.</summary>
     public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
     public int TopStreets { get; set; } = 10;
@@ -30,11 +31,16 @@ public sealed class DashboardOptions
 /// (never from the injections table) with a handful of grouped queries that SQLite, PostgreSQL and
 /// SQL Server all translate. Days before today cannot change in normal operation, so their
 /// aggregates are cached for <see cref="DashboardOptions.HistoryMaxAge"/> and a snapshot costs one
-/// grouped query over today's rows: cheap enough to run after every burst of injections.
+/// grouped query over today's rows: cheap enough to run after every burst of injections. When the
+/// cache expires it is reloaded in the background while snapshots keep using the old one, so only the
+/// first snapshot of the process and of each day wait for the full scan.
 /// </summary>
 /// <remarks>Thread-safe: one instance serves every circuit, with a context per operation.</remarks>
-public sealed class DashboardService(IDbContextFactory<DbContext> contexts, TimeProvider clock, DashboardOptions? options = null)
-    : IDashboardSnapshotSource
+public sealed class DashboardService(
+    IDbContextFactory<DbContext> contexts,
+    TimeProvider clock,
+    DashboardOptions? options = null,
+    ILogger<DashboardService>? logger = null) : IDashboardSnapshotSource
 {
     private const int TrendDays = 30;
     private const int WeekDays = 7;
@@ -42,6 +48,7 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
     private readonly DashboardOptions options = options ?? new DashboardOptions();
     private readonly SemaphoreSlim historyLock = new(1, 1);
     private volatile History? history;
+    private int reloading;
 
     /// <summary>Today's, the last 7 and 30 days' and all-time figures, by district, street, employer,
     /// dose number, brand and programme, with the progress of the targets running today.</summary>
@@ -54,12 +61,7 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
         List<Slice> todays;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            todays = await db.Set<DailyInjectionStat>().AsNoTracking()
-                .Where(s => s.Date == today)
-                .GroupBy(s => new { s.DistrictCode, s.StreetCode, s.EmployerId, s.ProgrammeId, s.ProductId, s.DoseNumber })
-                .Select(g => new Slice(g.Key.DistrictCode, g.Key.StreetCode, g.Key.EmployerId, g.Key.ProgrammeId,
-                    g.Key.ProductId, g.Key.DoseNumber, g.Sum(s => (long)s.Count)))
-                .ToListAsync(ct);
+            todays = await SlicesAsync(db.Set<DailyInjectionStat>().AsNoTracking().Where(s => s.Date == today), ct);
         }
 
         return Compose(now, today, past, todays);
@@ -158,15 +160,21 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
 
     private async Task<History> GetHistoryAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
     {
-        if (history is { } cached && cached.IsFreshFor(today, now, options.HistoryMaxAge))
+        if (history is { } cached && cached.Today == today)
         {
+            if (now - cached.LoadedAt >= options.HistoryMaxAge)
+            {
+                ReloadInBackground(today, now);
+            }
+
             return cached;
         }
 
+        // None yet, or yesterday's: today's figures would be wrong without it, so wait (once a day).
         await historyLock.WaitAsync(ct);
         try
         {
-            if (history is { } again && again.IsFreshFor(today, now, options.HistoryMaxAge))
+            if (history is { } again && again.Today == today)
             {
                 return again;
             }
@@ -181,7 +189,38 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
         }
     }
 
-    /// <summary>Everything before <paramref name="today"/>: one grouped query per dimension.</summary>
+    private void ReloadInBackground(DateOnly today, DateTimeOffset now)
+    {
+        if (Interlocked.Exchange(ref reloading, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await historyLock.WaitAsync();
+            try
+            {
+                if (history is not { } current || current.Today != today || current.LoadedAt < now)
+                {
+                    history = await LoadHistoryAsync(today, now, CancellationToken.None);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Keep serving the previous figures; the next snapshot tries again.
+                logger?.LogWarning(ex, "Could not reload the dashboard history");
+            }
+            finally
+            {
+                historyLock.Release();
+                Volatile.Write(ref reloading, 0);
+            }
+        });
+    }
+
+    /// <summary>Everything before <paramref name="today"/>: one scan grouped by every dimension the screen
+    /// shows (a few thousand groups), one range query for the trend and one per target start date.</summary>
     private async Task<History> LoadHistoryAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -189,26 +228,9 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
         var before = db.Set<DailyInjectionStat>().AsNoTracking().Where(s => s.Date < today);
         var trendFrom = today.AddDays(1 - TrendDays);
 
+        var slices = await SlicesAsync(before, ct);
         var byDate = await before.Where(s => s.Date >= trendFrom)
             .GroupBy(s => s.Date).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byDistrict = await before
-            .GroupBy(s => s.DistrictCode).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byStreet = await before
-            .GroupBy(s => s.StreetCode).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byEmployer = await before.Where(s => s.EmployerId != 0)
-            .GroupBy(s => s.EmployerId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byDose = await before
-            .GroupBy(s => s.DoseNumber).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byProduct = await before
-            .GroupBy(s => s.ProductId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var byProgramme = await before
-            .GroupBy(s => s.ProgrammeId).Select(g => new { g.Key, Count = g.Sum(s => (long)s.Count) })
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
 
         var running = await db.Set<VaccinationTarget>().AsNoTracking()
@@ -238,9 +260,17 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
             }
         }
 
-        return new History(today, now, reference, byDose.Values.Sum(), byDate, byDistrict, byStreet, byEmployer, byDose,
-            byProduct, byProgramme, targets, givenBeforeToday);
+        return new History(today, now, reference, slices.Sum(x => x.Count), byDate,
+            Sum(slices, x => x.DistrictCode), Sum(slices, x => x.StreetCode), Sum(slices.Where(x => x.EmployerId != 0), x => x.EmployerId),
+            Sum(slices, x => x.DoseNumber), Sum(slices, x => x.ProductId), Sum(slices, x => x.ProgrammeId),
+            targets, givenBeforeToday);
     }
+
+    private static Task<List<Slice>> SlicesAsync(IQueryable<DailyInjectionStat> stats, CancellationToken ct) =>
+        stats.GroupBy(s => new { s.DistrictCode, s.StreetCode, s.EmployerId, s.ProgrammeId, s.ProductId, s.DoseNumber })
+            .Select(g => new Slice(g.Key.DistrictCode, g.Key.StreetCode, g.Key.EmployerId, g.Key.ProgrammeId,
+                g.Key.ProductId, g.Key.DoseNumber, g.Sum(s => (long)s.Count)))
+            .ToListAsync(ct);
 
     private static async Task<ReferenceData> LoadReferenceAsync(DbContext db, CancellationToken ct)
     {
@@ -302,9 +332,5 @@ public sealed class DashboardService(IDbContextFactory<DbContext> contexts, Time
         Dictionary<long, long> ByProduct,
         Dictionary<long, long> ByProgramme,
         List<RunningTarget> Targets,
-        Dictionary<long, long> TargetGivenBeforeToday)
-    {
-        public bool IsFreshFor(DateOnly today, DateTimeOffset now, TimeSpan maxAge) =>
-            Today == today && now - LoadedAt < maxAge && now >= LoadedAt;
-    }
+        Dictionary<long, long> TargetGivenBeforeToday);
 }

@@ -89,6 +89,21 @@ public sealed class BigScreenTests : BunitTestContext
     }
 
     [Fact]
+    public void Brands_beyond_the_sixth_are_summed_as_other()
+    {
+        var brands = Enumerable.Range(1, 8).Select(i => new BrandCount($"品牌{i}", $"Brand {i}", 0, 1_000 - i)).ToList();
+        var snapshot = BigScreenSamples.Snapshot() with { ByBrand = brands };
+
+        var panel = Render<BrandPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        var items = panel.FindAll("li[data-brand]").Select(li => li.TextContent.Trim()).ToList();
+        Assert.Equal(7, items.Count);
+        Assert.Equal("品牌6 994", items[5]);
+        Assert.Equal($"其他 {993 + 992:N0}", items[6]);
+        Assert.Equal(7, panel.FindAll("svg path.mud-chart-serie").Count);
+    }
+
+    [Fact]
     public void Targets_show_area_programme_percent_and_doses()
     {
         var panel = Render<TargetPanel>(p => p.Add(x => x.Snapshot, BigScreenSamples.Snapshot()));
@@ -128,7 +143,7 @@ public sealed class BigScreenTests : BunitTestContext
         Assert.Equal("true", page.Find("#interactive").GetAttribute("data-ready"));
         Assert.Equal("2025-03-08 星期六 09:30:00", page.Find("#screen-clock").TextContent.Trim());
         Assert.Equal(
-            ["totals", "trend", "doses", "districts", "ranking", "brands", "targets", "streets", "employers"],
+            ["totals", "trend", "ranking", "districts", "doses", "brands", "targets", "streets", "employers"],
             page.FindAll("[data-panel]").Select(p => p.GetAttribute("data-panel")));
     }
 

@@ -29,7 +29,8 @@ public static class LiveUpdatesExtensions
         services.TryAddSingleton(sp => new DashboardService(
             sp.GetRequiredService<IDbContextFactory<DbContext>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<DashboardOptions>()));
+            sp.GetRequiredService<DashboardOptions>(),
+            sp.GetRequiredService<ILogger<DashboardService>>()));
         services.TryAddSingleton<IDashboardSnapshotSource>(sp => sp.GetRequiredService<DashboardService>());
         services.TryAddSingleton(sp => new LiveDashboardNotifier(
             sp.GetRequiredService<IDashboardSnapshotSource>(),

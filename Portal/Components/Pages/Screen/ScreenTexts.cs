@@ -34,7 +34,7 @@ public static class ScreenTexts
     public static string Doses => Pick("剂次", "Doses");
     public static string Per10K => Pick("每万人", "Per 10k");
     public static string Per100Staff => Pick("每百人", "Per 100 staff");
-    public static string Today => Pick("今日", "Today");
+    public static string Other => Pick("其他", "Other");
 
     public static string DoseLabel(int doseNumber) => Pick($"第{doseNumber}剂", $"Dose {doseNumber}");
 
