@@ -1,0 +1,69 @@
+using System.Globalization;
+using Portal.Core.Common;
+using Portal.Core.Residents;
+using Portal.Core.Vaccines;
+
+namespace Portal.Components.Pages.Vaccines;
+
+/// <summary>The vaccines page's own texts, Chinese and English, chosen by the current UI culture.</summary>
+public static class VaccineTexts
+{
+    public static string Title => T("疫苗目录", "Vaccines");
+    public static string Search => T("搜索", "Search");
+    public static string SearchHint => T("按项目、品牌或厂家查找", "Search by programme, brand or maker");
+    public static string Programme => T("接种项目", "Programme");
+    public static string Brand => T("品牌", "Brand");
+    public static string Maker => T("生产企业", "Maker");
+    public static string Valency => T("价次", "Valency");
+    public static string Eligibility => T("适用人群", "Eligibility");
+    public static string Schedules => T("免疫程序", "Dose schedules");
+    public static string Scarce => T("紧缺", "Scarce");
+    public static string NoRecords => T("没有符合条件的疫苗", "No vaccines match");
+
+    public static string ValencyText(int? valency) => valency is { } v ? T($"{v}价", $"{v}-valent") : "—";
+
+    public static string SexName(Sex? sex) => sex switch
+    {
+        Sex.Male => T("男性", "Male"),
+        Sex.Female => T("女性", "Female"),
+        _ => T("不限性别", "Any sex"),
+    };
+
+    /// <summary>Age range in years, e.g. "9–45岁" (the upper bound is exclusive: 46 years = up to 45).</summary>
+    public static string AgeRange(int minMonths, int? maxMonthsExclusive)
+    {
+        var min = Years(minMonths);
+        if (maxMonthsExclusive is not { } max)
+            return T($"{min}岁及以上", $"{min}+ years");
+        var upper = max % 12 == 0 ? Years(max - 12) : Years(max);
+        return T($"{min}–{upper}岁", $"{min}–{upper} years");
+    }
+
+    public static string Eligible(VaccineProduct p) => $"{SexName(p.RequiredSex)}, {AgeRange(p.MinAgeMonths, p.MaxAgeMonthsExclusive)}";
+
+    /// <summary>e.g. "9–14岁: 2剂 (0, 6月)": each dose's minimum offset from the first dose.</summary>
+    public static string Schedule(DoseSchedule s)
+    {
+        var offsets = new List<string>();
+        var (months, days) = (0, 0);
+        foreach (var d in s.Doses.OrderBy(d => d.DoseNumber))
+        {
+            if (d.DoseNumber > 1)
+                (months, days) = d.From == IntervalFrom.PreviousDose
+                    ? (months + d.MinIntervalMonths, days + d.MinIntervalDays)
+                    : (d.MinIntervalMonths, d.MinIntervalDays);
+            offsets.Add(days == 0 ? months.ToString(CultureInfo.InvariantCulture) : T($"{months}月{days}天", $"{months}mo {days}d"));
+        }
+
+        var at = offsets.Count > 0 ? $" ({string.Join(", ", offsets)}{T("月", " mo")})" : "";
+        return $"{AgeRange(s.MinAgeMonths, s.MaxAgeMonthsExclusive)}: {T($"{s.DoseCount}剂", $"{s.DoseCount} doses")}{at}";
+    }
+
+    private static string Years(int months) => months % 12 == 0
+        ? (months / 12).ToString(CultureInfo.InvariantCulture)
+        : (months / 12.0).ToString("0.#", CultureInfo.InvariantCulture);
+
+    public static string Pick(string zh, string en) => T(zh, string.IsNullOrWhiteSpace(en) ? zh : en);
+
+    private static string T(string zh, string en) => new Bilingual(zh, en).For(CultureInfo.CurrentUICulture);
+}
