@@ -80,6 +80,8 @@ internal sealed class SmsVerificationCodeConfiguration : IEntityTypeConfiguratio
         b.Property(x => x.CodeHash).HasMaxLength(64);
         b.Property(x => x.ClientIp).HasMaxLength(64);
         b.HasIndex(x => new { x.PhoneHash, x.CreatedAt });
+        // The per-IP hourly limit counts by address.
+        b.HasIndex(x => new { x.ClientIp, x.CreatedAt });
     }
 }
 

@@ -1649,6 +1649,8 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClientIp", "CreatedAt");
+
                     b.HasIndex("PhoneHash", "CreatedAt");
 
                     b.ToTable("SmsCodes", (string)null);

@@ -1586,6 +1586,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClientIp", "CreatedAt");
+
                     b.HasIndex("PhoneHash", "CreatedAt");
 
                     b.ToTable("SmsCodes", (string)null);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Portal.Data.Migrations.SqlServer
+namespace Portal.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,19 +15,19 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Announcements",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Audience = table.Column<int>(type: "int", nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
-                    SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    IsPinned = table.Column<bool>(type: "bit", nullable: false),
-                    AuthorUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    Audience = table.Column<int>(type: "INTEGER", nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IsPinned = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuthorUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -38,20 +38,20 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "ArchiveRequests",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Kind = table.Column<int>(type: "int", nullable: false),
-                    AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    ArchiveId = table.Column<long>(type: "bigint", nullable: true),
-                    FromSiteId = table.Column<long>(type: "bigint", nullable: true),
-                    ToSiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    ReviewedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    ReviewedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    RejectReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ArchiveId = table.Column<long>(type: "INTEGER", nullable: true),
+                    FromSiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ToSiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReviewedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RejectReason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -62,10 +62,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -76,29 +76,29 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    DisplayName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ScopeKind = table.Column<int>(type: "int", nullable: false),
-                    ScopeDistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
-                    ScopeSiteId = table.Column<long>(type: "bigint", nullable: true),
-                    ScopeEmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    PreferredCulture = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
-                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ScopeKind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ScopeDistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    ScopeSiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ScopeEmployerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    PreferredCulture = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,16 +109,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    UserName = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Action = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    EntityType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    EntityId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    Detail = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: false),
-                    IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -129,14 +129,14 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "ChildSchedule",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    AgeMonths = table.Column<int>(type: "int", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    DoseNumber = table.Column<int>(type: "int", nullable: false),
-                    Label = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    LabelEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    IsLocalAddition = table.Column<bool>(type: "bit", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AgeMonths = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DoseNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LabelEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    IsLocalAddition = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -147,15 +147,15 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "ConsentForms",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Version = table.Column<int>(type: "int", nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -166,17 +166,17 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "DailyInjectionStats",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
-                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "int", nullable: false),
-                    Count = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EmployerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProgrammeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoseNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -187,10 +187,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    FriendlyName = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Xml = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -201,10 +201,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Districts",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Population = table.Column<int>(type: "int", nullable: false),
-                    SortOrder = table.Column<int>(type: "int", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Population = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -215,21 +215,21 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Feedback",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Kind = table.Column<int>(type: "int", nullable: false),
-                    AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: true),
-                    Rating = table.Column<int>(type: "int", nullable: true),
-                    Comment = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    Reply = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    RepliedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    RepliedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AppointmentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    InjectionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Rating = table.Column<int>(type: "INTEGER", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reply = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    RepliedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RepliedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -241,15 +241,15 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "IdempotencyRecords",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Scope = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    StatusCode = table.Column<int>(type: "int", nullable: false),
-                    ResponseBody = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseBody = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -260,17 +260,17 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "KnowledgeArticles",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Summary = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
-                    Tags = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    IsPublished = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsPublished = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -281,16 +281,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Messages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    RecipientKind = table.Column<int>(type: "int", nullable: false),
-                    RecipientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Link = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    ReadAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RecipientKind = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ReadAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -301,14 +301,14 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Programmes",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Category = table.Column<int>(type: "int", nullable: false),
-                    IsFree = table.Column<bool>(type: "bit", nullable: false),
-                    SortOrder = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Category = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsFree = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -319,16 +319,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Questionnaires",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Kind = table.Column<int>(type: "int", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    QuestionsJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    QuestionsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -339,19 +339,19 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "QueueTickets",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Number = table.Column<int>(type: "int", nullable: false),
-                    Stage = table.Column<int>(type: "int", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    Window = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CalledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    DoneAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AppointmentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CalledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -362,14 +362,14 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "ResidentAccounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PhoneCipher = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    PhoneHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -380,25 +380,25 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Residents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdKind = table.Column<int>(type: "int", nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Sex = table.Column<int>(type: "int", nullable: false),
-                    BirthDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
-                    Residency = table.Column<int>(type: "int", nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
-                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    ScarceBookingBlockedUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdKind = table.Column<int>(type: "INTEGER", nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Sex = table.Column<int>(type: "INTEGER", nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PhoneCipher = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    PhoneHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PhoneMasked = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Residency = table.Column<int>(type: "INTEGER", nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
+                    EmployerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ScarceBookingBlockedUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -409,15 +409,15 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "SmsCodes",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    FailedAttempts = table.Column<int>(type: "int", nullable: false),
-                    ConsumedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClientIp = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PhoneHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClientIp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -428,20 +428,20 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "SmsOutbox",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    DedupKey = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    Template = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Culture = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    Attempts = table.Column<int>(type: "int", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    LastError = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DedupKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    PhoneCipher = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Template = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Culture = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -452,16 +452,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "StockMovements",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    LotId = table.Column<long>(type: "bigint", nullable: false),
-                    Kind = table.Column<int>(type: "int", nullable: false),
-                    Quantity = table.Column<int>(type: "int", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    StaffUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: true),
-                    Note = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    LotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    StaffUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InjectionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -472,13 +472,13 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Targets",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
-                    TargetDoses = table.Column<int>(type: "int", nullable: false),
-                    StartsOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    EndsOn = table.Column<DateOnly>(type: "date", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    TargetDoses = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartsOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    EndsOn = table.Column<DateOnly>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -489,19 +489,19 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "WaitlistCampaigns",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Method = table.Column<int>(type: "int", nullable: false),
-                    Places = table.Column<int>(type: "int", nullable: false),
-                    OfferHours = table.Column<int>(type: "int", nullable: false),
-                    Seed = table.Column<long>(type: "bigint", nullable: true),
-                    DrawnAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ResultHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    CreatedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Method = table.Column<int>(type: "INTEGER", nullable: false),
+                    Places = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    Seed = table.Column<long>(type: "INTEGER", nullable: true),
+                    DrawnAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResultHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -512,13 +512,13 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "WaitlistEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    CampaignId = table.Column<long>(type: "bigint", nullable: true),
-                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Detail = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CampaignId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -529,17 +529,17 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "WaitlistOffers",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    CampaignId = table.Column<long>(type: "bigint", nullable: false),
-                    EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    Rank = table.Column<int>(type: "int", nullable: false),
-                    OfferedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CampaignId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    AppointmentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -550,11 +550,11 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -571,11 +571,11 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -592,10 +592,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -612,8 +612,8 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -636,10 +636,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
-                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -656,17 +656,17 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Consents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    FormId = table.Column<long>(type: "bigint", nullable: false),
-                    FormVersion = table.Column<int>(type: "int", nullable: false),
-                    SignedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    SignedByResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    SignatureRef = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FormId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FormVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    SignedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SignedByResidentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    SignatureRef = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -683,20 +683,20 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Employers",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    CreditCode = table.Column<string>(type: "nvarchar(18)", maxLength: 18, nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
-                    Address = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    ContactName = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    ContactPhoneMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    ContactPhoneCipher = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    HeadCount = table.Column<int>(type: "int", nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
+                    Address = table.Column<string>(type: "TEXT", nullable: false),
+                    ContactName = table.Column<string>(type: "TEXT", nullable: false),
+                    ContactPhoneMasked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ContactPhoneCipher = table.Column<string>(type: "TEXT", nullable: true),
+                    HeadCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -713,10 +713,10 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Streets",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    Population = table.Column<int>(type: "int", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    Population = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -733,26 +733,26 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Products",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
-                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Brand = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    BrandEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Maker = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    MakerEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Valency = table.Column<int>(type: "int", nullable: true),
-                    Technology = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    RequiredSex = table.Column<int>(type: "int", nullable: true),
-                    MinAgeMonths = table.Column<int>(type: "int", nullable: false),
-                    MaxAgeMonthsExclusive = table.Column<int>(type: "int", nullable: true),
-                    SeriesGroup = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IsScarce = table.Column<bool>(type: "bit", nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProgrammeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Brand = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BrandEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Maker = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MakerEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Valency = table.Column<int>(type: "INTEGER", nullable: true),
+                    Technology = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RequiredSex = table.Column<int>(type: "INTEGER", nullable: true),
+                    MinAgeMonths = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "INTEGER", nullable: true),
+                    SeriesGroup = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IsScarce = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -769,15 +769,15 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "QuestionnaireResponses",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    QuestionnaireId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    AnswersJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    SubmittedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    FlagsContraindication = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    QuestionnaireId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AnswersJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FlagsContraindication = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -794,13 +794,13 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "FamilyMembers",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    Relationship = table.Column<int>(type: "int", nullable: false),
-                    IsGuardian = table.Column<bool>(type: "bit", nullable: false),
-                    AddedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Relationship = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsGuardian = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -823,17 +823,17 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "WaitlistEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    PreferredDistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
-                    PreferredSiteId = table.Column<long>(type: "bigint", nullable: true),
-                    RegisteredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PreferredDistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    PreferredSiteId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -850,19 +850,19 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "EmployeeRoster",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Department = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Exempt = table.Column<bool>(type: "bit", nullable: false),
-                    ExemptReason = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EmployerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "TEXT", nullable: false),
+                    Department = table.Column<string>(type: "TEXT", nullable: true),
+                    Exempt = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ExemptReason = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -879,24 +879,24 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Sites",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Kind = table.Column<int>(type: "int", nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
-                    Address = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Phone = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Latitude = table.Column<double>(type: "float", nullable: true),
-                    Longitude = table.Column<double>(type: "float", nullable: true),
-                    ActiveFrom = table.Column<DateOnly>(type: "date", nullable: true),
-                    ActiveTo = table.Column<DateOnly>(type: "date", nullable: true),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    Notice = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    ActiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ActiveTo = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    EmployerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Notice = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -919,12 +919,12 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "DoseSchedules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    MinAgeMonths = table.Column<int>(type: "int", nullable: false),
-                    MaxAgeMonthsExclusive = table.Column<int>(type: "int", nullable: true),
-                    DoseCount = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    MinAgeMonths = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "INTEGER", nullable: true),
+                    DoseCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -942,16 +942,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Lots",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    BatchNumber = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ExpiryDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    TraceabilityCode = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    BatchReleaseCertificate = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ManufacturedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    BatchNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExpiryDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    TraceabilityCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BatchReleaseCertificate = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ManufacturedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -968,14 +968,14 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Archives",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    ArchiveNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    ManagingSiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ArchiveNumber = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ManagingSiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -998,15 +998,15 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Devices",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    SerialNumber = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SerialNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1023,12 +1023,12 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "OpeningHours",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Day = table.Column<int>(type: "int", nullable: false),
-                    Opens = table.Column<TimeOnly>(type: "time", nullable: false),
-                    Closes = table.Column<TimeOnly>(type: "time", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Day = table.Column<int>(type: "INTEGER", nullable: false),
+                    Opens = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    Closes = table.Column<TimeOnly>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1045,11 +1045,11 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "SiteClosures",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Reason = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1066,21 +1066,21 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Slots",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    StartTime = table.Column<TimeOnly>(type: "time", nullable: false),
-                    EndTime = table.Column<TimeOnly>(type: "time", nullable: false),
-                    Capacity = table.Column<int>(type: "int", nullable: false),
-                    Booked = table.Column<int>(type: "int", nullable: false),
-                    ReleaseAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    IsClosed = table.Column<bool>(type: "bit", nullable: false),
-                    TemplateId = table.Column<long>(type: "bigint", nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Booked = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReleaseAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IsClosed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TemplateId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1105,19 +1105,19 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "SlotTemplates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    Day = table.Column<int>(type: "int", nullable: false),
-                    StartTime = table.Column<TimeOnly>(type: "time", nullable: false),
-                    EndTime = table.Column<TimeOnly>(type: "time", nullable: false),
-                    Capacity = table.Column<int>(type: "int", nullable: false),
-                    ReleaseDaysBefore = table.Column<int>(type: "int", nullable: true),
-                    ReleaseTime = table.Column<TimeOnly>(type: "time", nullable: true),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Day = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReleaseDaysBefore = table.Column<int>(type: "INTEGER", nullable: true),
+                    ReleaseTime = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1141,16 +1141,16 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "DoseRules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ScheduleId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "int", nullable: false),
-                    From = table.Column<int>(type: "int", nullable: false),
-                    MinIntervalMonths = table.Column<int>(type: "int", nullable: false),
-                    MinIntervalDays = table.Column<int>(type: "int", nullable: false),
-                    MaxIntervalMonths = table.Column<int>(type: "int", nullable: true),
-                    MaxIntervalDays = table.Column<int>(type: "int", nullable: true),
-                    IsBooster = table.Column<bool>(type: "bit", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ScheduleId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoseNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    From = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinIntervalMonths = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinIntervalDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxIntervalMonths = table.Column<int>(type: "INTEGER", nullable: true),
+                    MaxIntervalDays = table.Column<int>(type: "INTEGER", nullable: true),
+                    IsBooster = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1167,28 +1167,28 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Injections",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
-                    LotId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "int", nullable: false),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    DoctorUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    DeviceId = table.Column<long>(type: "bigint", nullable: true),
-                    InjectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    InjectedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    ConsentId = table.Column<long>(type: "bigint", nullable: true),
-                    QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
-                    BodySite = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    EligibilityOverrideReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProgrammeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    LotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoseNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoctorUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DeviceId = table.Column<long>(type: "INTEGER", nullable: true),
+                    InjectedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    InjectedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AppointmentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuestionnaireResponseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    BodySite = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    EmployerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    EligibilityOverrideReason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1224,12 +1224,12 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "LotStocks",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    LotId = table.Column<long>(type: "bigint", nullable: false),
-                    OnHand = table.Column<int>(type: "int", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    LotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnHand = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1253,23 +1253,23 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Appointments",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SlotId = table.Column<long>(type: "bigint", nullable: false),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "int", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    ActiveKey = table.Column<string>(type: "nvarchar(96)", maxLength: 96, nullable: true),
-                    CancelReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    WaitlistOfferId = table.Column<long>(type: "bigint", nullable: true),
-                    QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SlotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoseNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActiveKey = table.Column<string>(type: "TEXT", maxLength: 96, nullable: true),
+                    CancelReason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    WaitlistOfferId = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuestionnaireResponseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1292,18 +1292,18 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AdverseEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    OnsetAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Severity = table.Column<int>(type: "int", nullable: false),
-                    Symptoms = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Treatment = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Outcome = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ReportedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    InjectionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnsetAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Symptoms = table.Column<string>(type: "TEXT", nullable: false),
+                    Treatment = table.Column<string>(type: "TEXT", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", nullable: true),
+                    ReportedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1320,14 +1320,14 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "Observations",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
-                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    EndedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    Outcome = table.Column<int>(type: "int", nullable: false),
-                    Note = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    InjectionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1359,8 +1359,7 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "IX_Appointments_ActiveKey",
                 table: "Appointments",
                 column: "ActiveKey",
-                unique: true,
-                filter: "[ActiveKey] IS NOT NULL");
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Appointments_ResidentId_Status",
@@ -1412,8 +1411,7 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "RoleNameIndex",
                 table: "AspNetRoles",
                 column: "NormalizedName",
-                unique: true,
-                filter: "[NormalizedName] IS NOT NULL");
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -1439,8 +1437,7 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
-                unique: true,
-                filter: "[NormalizedUserName] IS NOT NULL");
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
@@ -1735,6 +1732,11 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "IX_SlotTemplates_SiteId_Day",
                 table: "SlotTemplates",
                 columns: new[] { "SiteId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsCodes_ClientIp_CreatedAt",
+                table: "SmsCodes",
+                columns: new[] { "ClientIp", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SmsCodes_PhoneHash_CreatedAt",

@@ -1,0 +1,1966 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Portal.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Announcements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    Audience = table.Column<int>(type: "integer", nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    SiteId = table.Column<long>(type: "bigint", nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IsPinned = table.Column<bool>(type: "boolean", nullable: false),
+                    AuthorUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Announcements", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ArchiveRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    ArchiveId = table.Column<long>(type: "bigint", nullable: true),
+                    FromSiteId = table.Column<long>(type: "bigint", nullable: true),
+                    ToSiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    ReviewedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RejectReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ArchiveRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ScopeKind = table.Column<int>(type: "integer", nullable: false),
+                    ScopeDistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    ScopeSiteId = table.Column<long>(type: "bigint", nullable: true),
+                    ScopeEmployerId = table.Column<long>(type: "bigint", nullable: true),
+                    PreferredCulture = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    UserName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EntityId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Detail = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChildSchedule",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgeMonths = table.Column<int>(type: "integer", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    Label = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LabelEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    IsLocalAddition = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChildSchedule", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConsentForms",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentForms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyInjectionStats",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
+                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyInjectionStats", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Districts",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Population = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Districts", x => x.Code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Feedback",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    SiteId = table.Column<long>(type: "bigint", nullable: true),
+                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
+                    InjectionId = table.Column<long>(type: "bigint", nullable: true),
+                    Rating = table.Column<int>(type: "integer", nullable: true),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Reply = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    RepliedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Feedback", x => x.Id);
+                    table.CheckConstraint("CK_Feedback_Rating", "\"Rating\" IS NULL OR (\"Rating\" >= 1 AND \"Rating\" <= 5)");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Scope = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: false),
+                    ResponseBody = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KnowledgeArticles",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Summary = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Tags = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IsPublished = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnowledgeArticles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Messages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RecipientKind = table.Column<int>(type: "integer", nullable: false),
+                    RecipientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    Link = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Programmes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Category = table.Column<int>(type: "integer", nullable: false),
+                    IsFree = table.Column<bool>(type: "boolean", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Programmes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Questionnaires",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    QuestionsJson = table.Column<string>(type: "text", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Questionnaires", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QueueTickets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Stage = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
+                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
+                    Window = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CalledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QueueTickets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResidentAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    LastLoginAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResidentAccounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Residents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IdKind = table.Column<int>(type: "integer", nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Sex = table.Column<int>(type: "integer", nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Residency = table.Column<int>(type: "integer", nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
+                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
+                    ScarceBookingBlockedUntil = table.Column<DateOnly>(type: "date", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Residents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SmsCodes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FailedAttempts = table.Column<int>(type: "integer", nullable: false),
+                    ConsumedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClientIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmsCodes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SmsOutbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DedupKey = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Template = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Culture = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Body = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmsOutbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StockMovements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    LotId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Quantity = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StaffUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    InjectionId = table.Column<long>(type: "bigint", nullable: true),
+                    Note = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StockMovements", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Targets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    TargetDoses = table.Column<int>(type: "integer", nullable: false),
+                    StartsOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    EndsOn = table.Column<DateOnly>(type: "date", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Targets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WaitlistCampaigns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Method = table.Column<int>(type: "integer", nullable: false),
+                    Places = table.Column<int>(type: "integer", nullable: false),
+                    OfferHours = table.Column<int>(type: "integer", nullable: false),
+                    Seed = table.Column<long>(type: "bigint", nullable: true),
+                    DrawnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResultHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistCampaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WaitlistEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EntryId = table.Column<long>(type: "bigint", nullable: false),
+                    CampaignId = table.Column<long>(type: "bigint", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WaitlistOffers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CampaignId = table.Column<long>(type: "bigint", nullable: false),
+                    EntryId = table.Column<long>(type: "bigint", nullable: false),
+                    Rank = table.Column<int>(type: "integer", nullable: false),
+                    OfferedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistOffers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoleId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    ProviderKey = table.Column<string>(type: "text", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    RoleId = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Consents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    FormId = table.Column<long>(type: "bigint", nullable: false),
+                    FormVersion = table.Column<int>(type: "integer", nullable: false),
+                    SignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SignedByResidentId = table.Column<long>(type: "bigint", nullable: true),
+                    SignatureRef = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SiteId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Consents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Consents_ConsentForms_FormId",
+                        column: x => x.FormId,
+                        principalTable: "ConsentForms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Employers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
+                    Address = table.Column<string>(type: "text", nullable: false),
+                    ContactName = table.Column<string>(type: "text", nullable: false),
+                    ContactPhoneMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ContactPhoneCipher = table.Column<string>(type: "text", nullable: true),
+                    HeadCount = table.Column<int>(type: "integer", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Employers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Employers_Districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "Districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Streets",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    Population = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Streets", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_Streets_Districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "Districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Products",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Brand = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BrandEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Maker = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MakerEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Valency = table.Column<int>(type: "integer", nullable: true),
+                    Technology = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RequiredSex = table.Column<int>(type: "integer", nullable: true),
+                    MinAgeMonths = table.Column<int>(type: "integer", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "integer", nullable: true),
+                    SeriesGroup = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IsScarce = table.Column<bool>(type: "boolean", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Products", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Products_Programmes_ProgrammeId",
+                        column: x => x.ProgrammeId,
+                        principalTable: "Programmes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuestionnaireResponses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    QuestionnaireId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    AnswersJson = table.Column<string>(type: "text", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FlagsContraindication = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuestionnaireResponses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuestionnaireResponses_Questionnaires_QuestionnaireId",
+                        column: x => x.QuestionnaireId,
+                        principalTable: "Questionnaires",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FamilyMembers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Relationship = table.Column<int>(type: "integer", nullable: false),
+                    IsGuardian = table.Column<bool>(type: "boolean", nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FamilyMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FamilyMembers_ResidentAccounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "ResidentAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FamilyMembers_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WaitlistEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    PreferredDistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    PreferredSiteId = table.Column<long>(type: "bigint", nullable: true),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WaitlistEntries_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EmployeeRoster",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "text", nullable: false),
+                    Department = table.Column<string>(type: "text", nullable: true),
+                    Exempt = table.Column<bool>(type: "boolean", nullable: false),
+                    ExemptReason = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmployeeRoster", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EmployeeRoster_Employers_EmployerId",
+                        column: x => x.EmployerId,
+                        principalTable: "Employers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Sites",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    Address = table.Column<string>(type: "text", nullable: false),
+                    Phone = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Latitude = table.Column<double>(type: "double precision", nullable: true),
+                    Longitude = table.Column<double>(type: "double precision", nullable: true),
+                    ActiveFrom = table.Column<DateOnly>(type: "date", nullable: true),
+                    ActiveTo = table.Column<DateOnly>(type: "date", nullable: true),
+                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    Notice = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Sites", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Sites_Districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "Districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Sites_Streets_StreetCode",
+                        column: x => x.StreetCode,
+                        principalTable: "Streets",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DoseSchedules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    MinAgeMonths = table.Column<int>(type: "integer", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "integer", nullable: true),
+                    DoseCount = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DoseSchedules", x => x.Id);
+                    table.CheckConstraint("CK_DoseSchedules_DoseCount", "\"DoseCount\" >= 1");
+                    table.ForeignKey(
+                        name: "FK_DoseSchedules_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Lots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    BatchNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ExpiryDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    TraceabilityCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BatchReleaseCertificate = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ManufacturedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Lots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Lots_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Archives",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    ArchiveNumber = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ManagingSiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Archives", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Archives_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Archives_Sites_ManagingSiteId",
+                        column: x => x.ManagingSiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Devices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    SerialNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Devices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Devices_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpeningHours",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    Opens = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
+                    Closes = table.Column<TimeOnly>(type: "time without time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpeningHours", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpeningHours_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SiteClosures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SiteClosures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SiteClosures_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Slots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    Booked = table.Column<int>(type: "integer", nullable: false),
+                    ReleaseAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IsClosed = table.Column<bool>(type: "boolean", nullable: false),
+                    TemplateId = table.Column<long>(type: "bigint", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Slots", x => x.Id);
+                    table.CheckConstraint("CK_Slots_Booked", "\"Booked\" >= 0 AND \"Booked\" <= \"Capacity\"");
+                    table.CheckConstraint("CK_Slots_Window", "\"EndTime\" > \"StartTime\"");
+                    table.ForeignKey(
+                        name: "FK_Slots_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Slots_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlotTemplates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    ReleaseDaysBefore = table.Column<int>(type: "integer", nullable: true),
+                    ReleaseTime = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlotTemplates", x => x.Id);
+                    table.CheckConstraint("CK_SlotTemplates_Capacity", "\"Capacity\" >= 0");
+                    table.ForeignKey(
+                        name: "FK_SlotTemplates_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SlotTemplates_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DoseRules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ScheduleId = table.Column<long>(type: "bigint", nullable: false),
+                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    From = table.Column<int>(type: "integer", nullable: false),
+                    MinIntervalMonths = table.Column<int>(type: "integer", nullable: false),
+                    MinIntervalDays = table.Column<int>(type: "integer", nullable: false),
+                    MaxIntervalMonths = table.Column<int>(type: "integer", nullable: true),
+                    MaxIntervalDays = table.Column<int>(type: "integer", nullable: true),
+                    IsBooster = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DoseRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DoseRules_DoseSchedules_ScheduleId",
+                        column: x => x.ScheduleId,
+                        principalTable: "DoseSchedules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Injections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
+                    LotId = table.Column<long>(type: "bigint", nullable: false),
+                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    DoctorUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DeviceId = table.Column<long>(type: "bigint", nullable: true),
+                    InjectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    InjectedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
+                    ConsentId = table.Column<long>(type: "bigint", nullable: true),
+                    QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
+                    BodySite = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    EmployerId = table.Column<long>(type: "bigint", nullable: true),
+                    EligibilityOverrideReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Injections", x => x.Id);
+                    table.CheckConstraint("CK_Injections_DoseNumber", "\"DoseNumber\" >= 1");
+                    table.ForeignKey(
+                        name: "FK_Injections_Lots_LotId",
+                        column: x => x.LotId,
+                        principalTable: "Lots",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Injections_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Injections_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Injections_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LotStocks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    LotId = table.Column<long>(type: "bigint", nullable: false),
+                    OnHand = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LotStocks", x => x.Id);
+                    table.CheckConstraint("CK_LotStocks_OnHand", "\"OnHand\" >= 0");
+                    table.ForeignKey(
+                        name: "FK_LotStocks_Lots_LotId",
+                        column: x => x.LotId,
+                        principalTable: "Lots",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_LotStocks_Sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "Sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Appointments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SlotId = table.Column<long>(type: "bigint", nullable: false),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    ActiveKey = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: true),
+                    CancelReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    WaitlistOfferId = table.Column<long>(type: "bigint", nullable: true),
+                    QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Appointments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Appointments_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Appointments_Slots_SlotId",
+                        column: x => x.SlotId,
+                        principalTable: "Slots",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AdverseEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    OnsetAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Severity = table.Column<int>(type: "integer", nullable: false),
+                    Symptoms = table.Column<string>(type: "text", nullable: false),
+                    Treatment = table.Column<string>(type: "text", nullable: true),
+                    Outcome = table.Column<string>(type: "text", nullable: true),
+                    ReportedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AdverseEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AdverseEvents_Injections_InjectionId",
+                        column: x => x.InjectionId,
+                        principalTable: "Injections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Observations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Outcome = table.Column<int>(type: "integer", nullable: false),
+                    Note = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Observations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Observations_Injections_InjectionId",
+                        column: x => x.InjectionId,
+                        principalTable: "Injections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdverseEvents_InjectionId",
+                table: "AdverseEvents",
+                column: "InjectionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Announcements_PublishedAt",
+                table: "Announcements",
+                column: "PublishedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appointments_AccountId",
+                table: "Appointments",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appointments_ActiveKey",
+                table: "Appointments",
+                column: "ActiveKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appointments_ResidentId_Status",
+                table: "Appointments",
+                columns: new[] { "ResidentId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appointments_SiteId_Date",
+                table: "Appointments",
+                columns: new[] { "SiteId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Appointments_SlotId_Status",
+                table: "Appointments",
+                columns: new[] { "SlotId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ArchiveRequests_AccountId",
+                table: "ArchiveRequests",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ArchiveRequests_ToSiteId_Status",
+                table: "ArchiveRequests",
+                columns: new[] { "ToSiteId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Archives_ArchiveNumber",
+                table: "Archives",
+                column: "ArchiveNumber",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Archives_ManagingSiteId",
+                table: "Archives",
+                column: "ManagingSiteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Archives_ResidentId",
+                table: "Archives",
+                column: "ResidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_UserId_At",
+                table: "AuditEntries",
+                columns: new[] { "UserId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChildSchedule_ProgrammeCode_DoseNumber",
+                table: "ChildSchedule",
+                columns: new[] { "ProgrammeCode", "DoseNumber" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentForms_ProgrammeCode_Version",
+                table: "ConsentForms",
+                columns: new[] { "ProgrammeCode", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Consents_FormId",
+                table: "Consents",
+                column: "FormId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Consents_ResidentId",
+                table: "Consents",
+                column: "ResidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyInjectionStats_Date_DistrictCode",
+                table: "DailyInjectionStats",
+                columns: new[] { "Date", "DistrictCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyInjectionStats_Date_SiteId_ProductId_DoseNumber_Street~",
+                table: "DailyInjectionStats",
+                columns: new[] { "Date", "SiteId", "ProductId", "DoseNumber", "StreetCode", "EmployerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Devices_SerialNumber",
+                table: "Devices",
+                column: "SerialNumber",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Devices_SiteId",
+                table: "Devices",
+                column: "SiteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DoseRules_ScheduleId_DoseNumber",
+                table: "DoseRules",
+                columns: new[] { "ScheduleId", "DoseNumber" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DoseSchedules_ProductId",
+                table: "DoseSchedules",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmployeeRoster_EmployerId_IdNumberHash",
+                table: "EmployeeRoster",
+                columns: new[] { "EmployerId", "IdNumberHash" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmployeeRoster_ResidentId",
+                table: "EmployeeRoster",
+                column: "ResidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Employers_CreditCode",
+                table: "Employers",
+                column: "CreditCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Employers_DistrictCode",
+                table: "Employers",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FamilyMembers_AccountId_ResidentId",
+                table: "FamilyMembers",
+                columns: new[] { "AccountId", "ResidentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FamilyMembers_ResidentId",
+                table: "FamilyMembers",
+                column: "ResidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Feedback_SiteId_Status",
+                table: "Feedback",
+                columns: new[] { "SiteId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ExpiresAt",
+                table: "IdempotencyRecords",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_Scope_Key",
+                table: "IdempotencyRecords",
+                columns: new[] { "Scope", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_DistrictCode_InjectedOn",
+                table: "Injections",
+                columns: new[] { "DistrictCode", "InjectedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_InjectedAt",
+                table: "Injections",
+                column: "InjectedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_LotId",
+                table: "Injections",
+                column: "LotId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_ProductId",
+                table: "Injections",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_ResidentId_ProductId_DoseNumber",
+                table: "Injections",
+                columns: new[] { "ResidentId", "ProductId", "DoseNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Injections_SiteId_InjectedOn",
+                table: "Injections",
+                columns: new[] { "SiteId", "InjectedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Lots_ProductId_BatchNumber",
+                table: "Lots",
+                columns: new[] { "ProductId", "BatchNumber" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Lots_TraceabilityCode",
+                table: "Lots",
+                column: "TraceabilityCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LotStocks_LotId",
+                table: "LotStocks",
+                column: "LotId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LotStocks_SiteId_LotId",
+                table: "LotStocks",
+                columns: new[] { "SiteId", "LotId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_RecipientKind_RecipientId_ReadAt",
+                table: "Messages",
+                columns: new[] { "RecipientKind", "RecipientId", "ReadAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Observations_InjectionId",
+                table: "Observations",
+                column: "InjectionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Observations_Outcome_DueAt",
+                table: "Observations",
+                columns: new[] { "Outcome", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpeningHours_SiteId",
+                table: "OpeningHours",
+                column: "SiteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Products_Code",
+                table: "Products",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Products_ProgrammeId",
+                table: "Products",
+                column: "ProgrammeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Programmes_Code",
+                table: "Programmes",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuestionnaireResponses_QuestionnaireId",
+                table: "QuestionnaireResponses",
+                column: "QuestionnaireId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuestionnaireResponses_ResidentId_QuestionnaireId",
+                table: "QuestionnaireResponses",
+                columns: new[] { "ResidentId", "QuestionnaireId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QueueTickets_SiteId_Date_Stage_Number",
+                table: "QueueTickets",
+                columns: new[] { "SiteId", "Date", "Stage", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QueueTickets_SiteId_Date_Status",
+                table: "QueueTickets",
+                columns: new[] { "SiteId", "Date", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResidentAccounts_PhoneHash",
+                table: "ResidentAccounts",
+                column: "PhoneHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Residents_DistrictCode_StreetCode",
+                table: "Residents",
+                columns: new[] { "DistrictCode", "StreetCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Residents_EmployerId",
+                table: "Residents",
+                column: "EmployerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Residents_IdKind_IdNumberHash",
+                table: "Residents",
+                columns: new[] { "IdKind", "IdNumberHash" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Residents_PhoneHash",
+                table: "Residents",
+                column: "PhoneHash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SiteClosures_SiteId_Date",
+                table: "SiteClosures",
+                columns: new[] { "SiteId", "Date" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sites_Code",
+                table: "Sites",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sites_DistrictCode_StreetCode",
+                table: "Sites",
+                columns: new[] { "DistrictCode", "StreetCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sites_StreetCode",
+                table: "Sites",
+                column: "StreetCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Slots_ProductId_Date",
+                table: "Slots",
+                columns: new[] { "ProductId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Slots_SiteId_Date_ProductId",
+                table: "Slots",
+                columns: new[] { "SiteId", "Date", "ProductId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlotTemplates_ProductId",
+                table: "SlotTemplates",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlotTemplates_SiteId_Day",
+                table: "SlotTemplates",
+                columns: new[] { "SiteId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsCodes_ClientIp_CreatedAt",
+                table: "SmsCodes",
+                columns: new[] { "ClientIp", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsCodes_PhoneHash_CreatedAt",
+                table: "SmsCodes",
+                columns: new[] { "PhoneHash", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsOutbox_DedupKey",
+                table: "SmsOutbox",
+                column: "DedupKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmsOutbox_Status_NextAttemptAt",
+                table: "SmsOutbox",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StockMovements_SiteId_LotId_At",
+                table: "StockMovements",
+                columns: new[] { "SiteId", "LotId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Streets_DistrictCode",
+                table: "Streets",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistEntries_ProductId_Status_RegisteredAt",
+                table: "WaitlistEntries",
+                columns: new[] { "ProductId", "Status", "RegisteredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistEntries_ResidentId_ProductId",
+                table: "WaitlistEntries",
+                columns: new[] { "ResidentId", "ProductId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistEvents_EntryId_At",
+                table: "WaitlistEvents",
+                columns: new[] { "EntryId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistOffers_CampaignId_Rank",
+                table: "WaitlistOffers",
+                columns: new[] { "CampaignId", "Rank" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistOffers_EntryId",
+                table: "WaitlistOffers",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistOffers_Status_ExpiresAt",
+                table: "WaitlistOffers",
+                columns: new[] { "Status", "ExpiresAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AdverseEvents");
+
+            migrationBuilder.DropTable(
+                name: "Announcements");
+
+            migrationBuilder.DropTable(
+                name: "Appointments");
+
+            migrationBuilder.DropTable(
+                name: "ArchiveRequests");
+
+            migrationBuilder.DropTable(
+                name: "Archives");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "ChildSchedule");
+
+            migrationBuilder.DropTable(
+                name: "Consents");
+
+            migrationBuilder.DropTable(
+                name: "DailyInjectionStats");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "Devices");
+
+            migrationBuilder.DropTable(
+                name: "DoseRules");
+
+            migrationBuilder.DropTable(
+                name: "EmployeeRoster");
+
+            migrationBuilder.DropTable(
+                name: "FamilyMembers");
+
+            migrationBuilder.DropTable(
+                name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "KnowledgeArticles");
+
+            migrationBuilder.DropTable(
+                name: "LotStocks");
+
+            migrationBuilder.DropTable(
+                name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "Observations");
+
+            migrationBuilder.DropTable(
+                name: "OpeningHours");
+
+            migrationBuilder.DropTable(
+                name: "QuestionnaireResponses");
+
+            migrationBuilder.DropTable(
+                name: "QueueTickets");
+
+            migrationBuilder.DropTable(
+                name: "SiteClosures");
+
+            migrationBuilder.DropTable(
+                name: "SlotTemplates");
+
+            migrationBuilder.DropTable(
+                name: "SmsCodes");
+
+            migrationBuilder.DropTable(
+                name: "SmsOutbox");
+
+            migrationBuilder.DropTable(
+                name: "StockMovements");
+
+            migrationBuilder.DropTable(
+                name: "Targets");
+
+            migrationBuilder.DropTable(
+                name: "WaitlistCampaigns");
+
+            migrationBuilder.DropTable(
+                name: "WaitlistEntries");
+
+            migrationBuilder.DropTable(
+                name: "WaitlistEvents");
+
+            migrationBuilder.DropTable(
+                name: "WaitlistOffers");
+
+            migrationBuilder.DropTable(
+                name: "Slots");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "ConsentForms");
+
+            migrationBuilder.DropTable(
+                name: "DoseSchedules");
+
+            migrationBuilder.DropTable(
+                name: "Employers");
+
+            migrationBuilder.DropTable(
+                name: "ResidentAccounts");
+
+            migrationBuilder.DropTable(
+                name: "Injections");
+
+            migrationBuilder.DropTable(
+                name: "Questionnaires");
+
+            migrationBuilder.DropTable(
+                name: "Lots");
+
+            migrationBuilder.DropTable(
+                name: "Residents");
+
+            migrationBuilder.DropTable(
+                name: "Sites");
+
+            migrationBuilder.DropTable(
+                name: "Products");
+
+            migrationBuilder.DropTable(
+                name: "Streets");
+
+            migrationBuilder.DropTable(
+                name: "Programmes");
+
+            migrationBuilder.DropTable(
+                name: "Districts");
+        }
+    }
+}
