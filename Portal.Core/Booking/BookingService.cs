@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
-using Portal.Core.Injections;
+using Portal.Core.Eligibility;
+using Portal.Core.Messaging;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
@@ -13,7 +14,8 @@ public sealed record SlotDto(long Id, long SiteId, long ProductId, string Produc
 public sealed record AppointmentDto(long Id, long ResidentId, long SlotId, long SiteId, string SiteName, long ProductId, string ProductName,
     int DoseNumber, DateOnly Date, TimeOnly StartTime, TimeOnly EndTime, AppointmentStatus Status);
 
-public sealed record BookRequest(long? SlotId, long? ResidentId);
+/// <param name="OfferId">The open waitlist offer a scarce product's first dose is booked with.</param>
+public sealed record BookRequest(long? SlotId, long? ResidentId, long? OfferId = null);
 
 /// <summary>Slots and bookings. The only guard against overbooking is the database: one conditional
 /// UPDATE (Booked &lt; Capacity) plus the unique active-appointment key, in one transaction.</summary>
@@ -69,11 +71,18 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             throw new DomainProblemException(ProblemKind.Conflict, "slot_not_released",
                 new($"该时段将于{ChinaTime.ToChina(release):yyyy-MM-dd HH:mm}开放预约", $"This slot opens for booking at {ChinaTime.ToChina(release):yyyy-MM-dd HH:mm} (China time)"));
 
-        var product = await db.Set<VaccineProduct>().AsNoTracking().Include(p => p.Schedules).FirstAsync(p => p.Id == slot.ProductId, ct);
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == residentId, ct);
-        CheckBasicEligibility(product, resident, slot.Date);
-        var dose = await NextDoseNumberAsync(db, product, residentId, ct);
+        // Eligibility is judged on the appointment's date, not today's.
+        var (product, eligibility) = await EligibilityService.EvaluateAsync(db, slot.ProductId, resident, slot.Date, null, ct);
+        EligibilityService.EnsureEligible(eligibility);
+        var dose = eligibility.DoseNumber;
+        if (product.IsScarce && NoShowPolicy.IsScarceBookingBlocked(resident.ScarceBookingBlockedUntil, slot.Date))
+            throw new DomainProblemException(ProblemKind.Conflict, "scarce_booking_blocked",
+                new($"因多次预约未到，{resident.ScarceBookingBlockedUntil:yyyy-MM-dd}前不能预约紧缺疫苗",
+                    $"Because of missed appointments, scarce vaccines cannot be booked until {resident.ScarceBookingBlockedUntil:yyyy-MM-dd}"));
+        var offer = await RequireOfferAsync(db, request.OfferId, product, residentId, dose, now, ct);
         var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == slot.SiteId).Select(s => s.Name).FirstAsync(ct);
+        var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var taken = await db.Set<Slot>()
@@ -85,6 +94,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         {
             SlotId = slot.Id, SiteId = slot.SiteId, ProductId = slot.ProductId, ResidentId = residentId, AccountId = accountId,
             DoseNumber = dose, Date = slot.Date, Status = AppointmentStatus.Booked, ActiveKey = ActiveKey(residentId, product.SeriesGroup, dose),
+            WaitlistOfferId = offer?.Id,
         };
         db.Add(appointment);
         try
@@ -97,6 +107,26 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             throw new DomainProblemException(ProblemKind.Conflict, "already_booked",
                 new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
         }
+        if (offer is not null)
+        {
+            // Conditional, so two bookings racing on one offer cannot both consume it.
+            var accepted = await db.Set<WaitlistOffer>().Where(o => o.Id == offer.Id && o.Status == OfferStatus.Open)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, OfferStatus.Accepted).SetProperty(x => x.AppointmentId, appointment.Id), ct);
+            if (accepted == 0)
+            {
+                await tx.RollbackAsync(ct);
+                throw WaitlistRequired();
+            }
+            await db.Set<WaitlistEntry>().Where(e => e.Id == offer.EntryId)
+                .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, WaitlistStatus.Booked), ct);
+            db.Add(new WaitlistEvent { EntryId = offer.EntryId, CampaignId = offer.CampaignId, Kind = "booked", Detail = $"offer {offer.Id}, appointment {appointment.Id}", At = now });
+        }
+        SmsOutbox.Enqueue(db, account.PhoneCipher, account.PhoneMasked, SmsTemplateNames.BookingConfirmed, new Dictionary<string, string>
+        {
+            ["name"] = resident.Name, ["date"] = slot.Date.ToString("yyyy-MM-dd"), ["time"] = slot.StartTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "-" + slot.EndTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            ["site"] = site, ["vaccine"] = product.Name, ["dose"] = dose.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, dedupKey: $"book:{appointment.Id}", now);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new AppointmentDto(appointment.Id, residentId, slot.Id, slot.SiteId, site, product.Id, product.Name, dose, slot.Date,
             slot.StartTime, slot.EndTime, appointment.Status);
@@ -117,38 +147,25 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
 
     public static string ActiveKey(long residentId, string seriesGroup, int dose) => $"{residentId}:{seriesGroup}:{dose}";
 
-    /// <summary>Sex and age window of the product at the appointment date. The full schedule engine
-    /// (intervals, dose counts by age) is the booking issue's; this is the floor every booking passes.</summary>
-    public static void CheckBasicEligibility(VaccineProduct product, Resident resident, DateOnly on)
+    /// <summary>Completed calendar months of age (see <see cref="EligibilityEngine.AgeInMonths"/>).</summary>
+    public static int AgeInMonths(DateOnly birth, DateOnly on) => EligibilityEngine.AgeInMonths(birth, on);
+
+    /// <summary>A scarce product's first dose is booked only with the resident's own open, unexpired offer;
+    /// an offer given for any booking must be that resident's for that product.</summary>
+    private static async Task<WaitlistOffer?> RequireOfferAsync(DbContext db, long? offerId, VaccineProduct product, long residentId, int dose,
+        DateTimeOffset now, CancellationToken ct)
     {
-        if (product.RequiredSex is { } sex && resident.Sex != sex)
-            throw new DomainProblemException(ProblemKind.Conflict, "not_eligible_sex",
-                new($"{product.Name}仅限{(sex == Sex.Female ? "女性" : "男性")}接种", $"{product.NameEn} is for {(sex == Sex.Female ? "women" : "men")} only"));
-        var months = AgeInMonths(resident.BirthDate, on);
-        if (months < product.MinAgeMonths || (product.MaxAgeMonthsExclusive is { } max && months >= max))
-            throw new DomainProblemException(ProblemKind.Conflict, "not_eligible_age",
-                new($"接种日年龄不在{product.Name}的适用范围内", $"On the appointment date the person's age is outside {product.NameEn}'s approved range"));
+        if (offerId is null)
+            return product.IsScarce && dose == 1 ? throw WaitlistRequired() : null;
+        var offer = await (from o in db.Set<WaitlistOffer>().AsNoTracking()
+                           join e in db.Set<WaitlistEntry>() on o.EntryId equals e.Id
+                           where o.Id == offerId && o.Status == OfferStatus.Open && e.ResidentId == residentId && e.ProductId == product.Id
+                           select o).FirstOrDefaultAsync(ct);
+        // Compared in memory: SQLite cannot order DateTimeOffset in SQL.
+        return offer is not null && offer.ExpiresAt > now ? offer : throw WaitlistRequired();
     }
 
-    public static int AgeInMonths(DateOnly birth, DateOnly on)
-    {
-        var months = (on.Year - birth.Year) * 12 + on.Month - birth.Month;
-        if (on.Day < birth.Day) months--;
-        return months;
-    }
-
-    private static async Task<int> NextDoseNumberAsync(DbContext db, VaccineProduct product, long residentId, CancellationToken ct)
-    {
-        var group = product.SeriesGroup;
-        var given = await db.Set<Injection>()
-            .Where(i => i.ResidentId == residentId)
-            .Join(db.Set<VaccineProduct>().Where(p => p.SeriesGroup == group), i => i.ProductId, p => p.Id, (i, p) => i.DoseNumber)
-            .ToListAsync(ct);
-        var next = given.Count == 0 ? 1 : given.Max() + 1;
-        var max = product.Schedules.Count == 0 ? 1 : product.Schedules.Max(s => s.DoseCount);
-        if (next > max)
-            throw new DomainProblemException(ProblemKind.Conflict, "series_complete",
-                new("该疫苗已完成全程接种", "This person has completed the series for this vaccine"));
-        return next;
-    }
+    private static DomainProblemException WaitlistRequired() =>
+        new(ProblemKind.Conflict, "waitlist_required",
+            new("该疫苗为紧缺疫苗，须凭有效的排队名额预约", "This vaccine is scarce: book it with a valid, unexpired waitlist offer"));
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
 using Portal.Core.Booking;
 using Portal.Core.Common;
+using Portal.Core.Eligibility;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Statistics;
@@ -12,7 +13,9 @@ namespace Portal.Core.Injections;
 /// <summary>The doctor (or site admin) recording, with the site their account is scoped to.</summary>
 public sealed record Recorder(string UserId, string UserName, long SiteId, string? IpAddress);
 
-public sealed record RecordInjectionRequest(long? ResidentId, long? LotId, long? AppointmentId, string? BodySite, string? DeviceSerial);
+/// <param name="OverrideReason">The doctor's reason for giving a dose the eligibility rules refuse (audited); at most 256 characters.</param>
+public sealed record RecordInjectionRequest(long? ResidentId, long? LotId, long? AppointmentId, string? BodySite, string? DeviceSerial,
+    string? OverrideReason = null);
 
 public sealed record InjectionDto(long Id, long ResidentId, string ResidentName, long ProductId, string ProductName, int DoseNumber,
     string BatchNumber, DateTimeOffset InjectedAt, DateTimeOffset ObservationDueAt);
@@ -28,6 +31,7 @@ public sealed record LotOption(long LotId, long ProductId, string ProductName, s
 public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPayloadService qr, IInjectionEventSink events, TimeProvider clock)
 {
     public static readonly TimeSpan ObservationPeriod = TimeSpan.FromMinutes(30);
+    public const int MaxOverrideReasonLength = 256;
 
     public async Task<ScanResult> ScanAsync(Recorder recorder, string? payload, CancellationToken ct = default)
     {
@@ -67,6 +71,9 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
         if (request.ResidentId is not > 0) errors.Add(new("residentId", new("缺少受种者", "residentId is required")));
         if (request.LotId is not > 0) errors.Add(new("lotId", new("请选择疫苗批号", "Choose the vaccine lot")));
         if (request.BodySite is { Length: > 32 }) errors.Add(new("bodySite", new("接种部位过长", "bodySite is too long")));
+        var overrideReason = string.IsNullOrWhiteSpace(request.OverrideReason) ? null : request.OverrideReason.Trim();
+        if (overrideReason is { Length: > MaxOverrideReasonLength })
+            errors.Add(new("overrideReason", new($"破例接种理由不能超过{MaxOverrideReasonLength}字", $"overrideReason may not exceed {MaxOverrideReasonLength} characters")));
         if (errors.Count > 0) throw new DomainValidationException(errors);
 
         var now = clock.GetUtcNow();
@@ -90,11 +97,12 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
             if (appointment.Status != AppointmentStatus.Booked || appointment.SiteId != recorder.SiteId || appointment.ProductId != product.Id)
                 throw new DomainValidationException("appointmentId", new("预约与本次接种不符（状态、接种点或疫苗）", "The appointment does not match (status, site or vaccine)"));
         }
-        BookingService.CheckBasicEligibility(product, resident, today);
-        var dose = appointment?.DoseNumber ?? await db.Set<Injection>()
-            .Where(i => i.ResidentId == resident.Id)
-            .Join(db.Set<VaccineProduct>().Where(p => p.SeriesGroup == product.SeriesGroup), i => i.ProductId, p => p.Id, (i, p) => i.DoseNumber)
-            .DefaultIfEmpty().MaxAsync(ct) + 1;
+        // Checked again at injection (the rules or the history may have changed since booking); a doctor may override with a reason.
+        var (_, eligibility) = await EligibilityService.EvaluateAsync(db, product.Id, resident, today, appointment?.DoseNumber, ct);
+        if (!eligibility.IsEligible && overrideReason is null)
+            EligibilityService.EnsureEligible(eligibility);
+        var overridden = !eligibility.IsEligible;
+        var dose = appointment?.DoseNumber ?? eligibility.DoseNumber;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var taken = await db.Set<LotStock>().Where(s => s.SiteId == recorder.SiteId && s.LotId == lot.Id && s.OnHand > 0)
@@ -109,6 +117,7 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
             ResidentId = resident.Id, ProductId = product.Id, ProgrammeId = product.ProgrammeId, LotId = lot.Id, DoseNumber = dose, SiteId = site.Id,
             DoctorUserId = recorder.UserId, DeviceId = deviceId, InjectedAt = now, InjectedOn = today, AppointmentId = appointment?.Id,
             BodySite = request.BodySite ?? "左上臂三角肌", DistrictCode = site.DistrictCode, StreetCode = site.StreetCode, EmployerId = resident.EmployerId,
+            EligibilityOverrideReason = overridden ? overrideReason : null,
         };
         db.Add(injection);
         if (appointment is not null)
@@ -124,6 +133,13 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
             At = now, UserId = recorder.UserId, UserName = recorder.UserName, Action = AuditActions.RecordInjection, EntityType = nameof(Injection),
             EntityId = injection.Id.ToString(), Detail = $"resident {resident.Id}, {product.Code} dose {dose}, lot {lot.BatchNumber}", IpAddress = recorder.IpAddress,
         });
+        if (overridden)
+            db.Add(new AuditEntry
+            {
+                At = now, UserId = recorder.UserId, UserName = recorder.UserName, Action = AuditActions.EligibilityOverride, EntityType = nameof(Injection),
+                EntityId = injection.Id.ToString(), IpAddress = recorder.IpAddress,
+                Detail = $"resident {resident.Id}, {product.Code} dose {dose}; rules: {string.Join(",", eligibility.BlockingReasons.Select(r => r.Code))}; reason: {overrideReason}",
+            });
         await db.SaveChangesAsync(ct);
         await IncrementDailyCounterAsync(db, injection, ct);
         await tx.CommitAsync(ct);
