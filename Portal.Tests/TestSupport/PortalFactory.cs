@@ -80,7 +80,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public string LatestSmsCode(string phone)
     {
-        var line = File.ReadAllLines(SmsOutboxPath).Last(l => l.Contains(phone, StringComparison.Ordinal));
+        var line = File.ReadAllLines(SmsOutboxPath).Last(l => l.Contains(phone, StringComparison.Ordinal) && l.Contains("验证码是", StringComparison.Ordinal));
         var match = System.Text.RegularExpressions.Regex.Match(line, @"验证码是(\d{6})");
         Assert.True(match.Success, $"no code in SMS line: {line}");
         return match.Groups[1].Value;

@@ -1,18 +1,16 @@
 using Portal.Core.Booking;
 using Portal.Core.Common.Privacy;
 using Portal.Core.Injections;
-using Portal.Core.Messaging;
 using Portal.Core.Residents;
 using Portal.Core.Residents.Auth;
 using Portal.Data;
 using Portal.Identity;
-using Portal.Messaging;
 
 namespace Portal.Infrastructure;
 
 public static class PortalServices
 {
-    /// <summary>Domain services of the resident app and the PDA, and the SMS gateway.</summary>
+    /// <summary>Domain services of the resident app and the PDA.</summary>
     public static IServiceCollection AddPortalDomain(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env, string dataFolder)
     {
         services.AddSingleton(TimeProvider.System);
@@ -24,12 +22,7 @@ public static class PortalServices
         services.AddSingleton(sp => new QrPayloadService(
             System.Security.Cryptography.HMACSHA256.HashData(sp.GetRequiredService<TokenOptions>().Key().Key, "blazorvax-qr-v1"u8.ToArray()),
             sp.GetRequiredService<TimeProvider>()));
-
-        var gateway = configuration["Sms:Gateway"] ?? (env.IsDevelopment() ? "File" : "");
-        if (gateway.Equals("File", StringComparison.OrdinalIgnoreCase))
-            services.AddSingleton<ISmsGateway>(sp => new FileSmsGateway(Path.Combine(dataFolder, "sms", "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
-        else
-            throw new InvalidOperationException("Sms:Gateway must be configured. Only \"File\" (development) exists so far; the HTTP gateway arrives with the booking work.");
+        // The SMS gateway, outbox dispatcher and reminders: AddSms (Portal/Messaging).
         return services;
     }
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Portal.Core.Common;
 using Portal.Core.Common.Privacy;
 using Portal.Core.Messaging;
@@ -8,9 +10,11 @@ using Portal.Core.Messaging;
 namespace Portal.Core.Residents.Auth;
 
 /// <summary>Resident sign-in by SMS code: 6 digits, valid 5 minutes, stored only as a keyed hash,
-/// at most 5 wrong tries, at most one code a minute and 10 a day per phone.</summary>
+/// at most 5 wrong tries, at most one code a minute and 10 a day per phone, and "Sms:PerIpPerHour" per client IP.
+/// Codes go straight to the gateway (they are wanted within seconds), not through the outbox.</summary>
 public sealed class SmsLoginService(
-    IDbContextFactory<DbContext> contexts, IPersonalDataProtector protector, ISmsGateway sms, TimeProvider clock)
+    IDbContextFactory<DbContext> contexts, IPersonalDataProtector protector, ISmsGateway sms, TimeProvider clock,
+    IOptions<SmsOptions> options, ILogger<SmsLoginService> logger)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
     public const int MaxAttempts = 5;
@@ -32,14 +36,47 @@ public sealed class SmsLoginService(
         if (await codes.CountAsync(c => c.PhoneHash == phoneHash && c.CreatedAt > dayAgo, ct) >= MaxPerDay)
             throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_daily_limit",
                 new("今日验证码次数已达上限", "The daily limit of codes for this number has been reached"), TimeSpan.FromHours(1));
+        await EnforcePerIpLimitAsync(codes, clientIp, now, ct);
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
-        codes.Add(new SmsVerificationCode
+        var stored = new SmsVerificationCode
         {
             PhoneHash = phoneHash, CodeHash = HashCode(phoneHash, code), CreatedAt = now, ExpiresAt = now + CodeLifetime, ClientIp = clientIp,
-        });
+        };
+        codes.Add(stored);
         await db.SaveChangesAsync(ct);
-        await sms.SendAsync(phone, $"【上海疫苗接种】您的验证码是{code}，5分钟内有效。请勿告诉他人。", ct);
+        try
+        {
+            await sms.SendAsync(phone, $"【上海疫苗接种】您的验证码是{code}，5分钟内有效。请勿告诉他人。", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A code that never left must not count against the resident's limits nor block the next request.
+            await codes.Where(c => c.Id == stored.Id).ExecuteDeleteAsync(CancellationToken.None);
+            logger.LogWarning(e, "SMS gateway refused the verification code for {Phone}", Masking.MaskPhone(phone));
+            throw new DomainProblemException(ProblemKind.Conflict, "sms_unavailable",
+                new("短信服务暂时不可用，请稍后再试", "The SMS service is temporarily unavailable; please try again later"));
+        }
+    }
+
+    private async Task EnforcePerIpLimitAsync(DbSet<SmsVerificationCode> codes, string? clientIp, DateTimeOffset now, CancellationToken ct)
+    {
+        // Without an address (e.g. in-process callers) there is nothing to count by; 0 turns the limit off.
+        if (string.IsNullOrEmpty(clientIp))
+            return;
+        var limit = options.Value.PerIpPerHour;
+        if (limit <= 0)
+            return;
+        var hourAgo = now.AddHours(-1);
+        var recent = codes.Where(c => c.ClientIp == clientIp && c.CreatedAt > hourAgo);
+        if (await recent.CountAsync(ct) < limit)
+            return;
+        // Sliding window: a slot frees up an hour after the oldest code still inside it.
+        var oldest = await recent.OrderBy(c => c.CreatedAt).Select(c => c.CreatedAt).FirstAsync(ct);
+        var retryAfter = oldest.AddHours(1) - now;
+        throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_ip_limit",
+            new("此网络请求验证码过于频繁，请稍后再试", "Too many codes were requested from this network; try again later"),
+            retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Checks the code and returns the account id (creating the account on first sign-in).</summary>
