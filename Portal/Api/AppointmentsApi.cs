@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Portal.Booking;
 using Portal.Core.Booking;
+using Portal.Core.Common;
 using Portal.Core.Identity;
 using Portal.Data;
 
@@ -20,7 +22,19 @@ public static class AppointmentsApi
 
         var appointments = app.MapGroup("/api/v1/appointments").WithTags("Resident: appointments").RequireAuthorization(Policies.Resident);
         appointments.MapPost("/", Book).WithName("Book").WithSummary("预约 / Book a slot")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithIdempotency().RequireBookingRateLimits()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        appointments.MapGet("/{id:long}", Get).WithName("GetAppointment").WithSummary("预约详情 / One of my appointments")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        appointments.MapDelete("/{id:long}", Cancel).WithName("CancelAppointment").WithSummary("取消预约（立即释放号源）/ Cancel an appointment (frees the place at once)")
+            .WithIdempotency().RequireBookingRateLimits()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        appointments.MapPost("/{id:long}/reschedule", Reschedule).WithName("RescheduleAppointment").WithSummary("改约 / Move an appointment to another slot")
+            .WithIdempotency().RequireBookingRateLimits()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -32,9 +46,50 @@ public static class AppointmentsApi
     private static async Task<Ok<IReadOnlyList<SlotDto>>> ListSlots(long id, DateOnly? from, DateOnly? to, long? productId, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ListSlotsAsync(id, from, to, productId, ct));
 
-    private static async Task<Created<AppointmentDto>> Book(BookRequest request, ClaimsPrincipal user, BookingService booking, CancellationToken ct)
+    /// <summary>A slot known to be full is answered from memory: a flash crowd on it never reaches the database.</summary>
+    private static async Task<Results<Created<AppointmentDto>, ProblemHttpResult>> Book(BookRequest request, ClaimsPrincipal user,
+        BookingService booking, SoldOutCache soldOut, CancellationToken ct)
     {
-        var appointment = await booking.BookAsync(user.AccountId(), request, ct);
-        return TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment);
+        if (request.SlotId is { } slotId && soldOut.IsKnownFull(slotId))
+            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
+        try
+        {
+            var appointment = await booking.BookAsync(user.AccountId(), request, ct);
+            return TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment);
+        }
+        catch (DomainProblemException e) when (e.Code == BookingProblems.SlotFullCode)
+        {
+            soldOut.MarkFull(request.SlotId!.Value);
+            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
+        }
+    }
+
+    private static async Task<Ok<AppointmentDto>> Get(long id, ClaimsPrincipal user, AppointmentService appointments, CancellationToken ct) =>
+        TypedResults.Ok(await appointments.GetAsync(user.AccountId(), id, ct));
+
+    private static async Task<NoContent> Cancel(long id, string? reason, ClaimsPrincipal user, AppointmentService appointments, SoldOutCache soldOut,
+        CancellationToken ct)
+    {
+        var freed = await appointments.CancelAsync(user.AccountId(), id, reason, ct);
+        soldOut.Clear(freed);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult>> Reschedule(long id, RescheduleRequest request, ClaimsPrincipal user,
+        AppointmentService appointments, SoldOutCache soldOut, CancellationToken ct)
+    {
+        if (request.SlotId is { } slotId && soldOut.IsKnownFull(slotId))
+            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
+        try
+        {
+            var result = await appointments.RescheduleAsync(user.AccountId(), id, request.SlotId, ct);
+            soldOut.Clear(result.ReleasedSlotId);
+            return TypedResults.Ok(result.Appointment);
+        }
+        catch (DomainProblemException e) when (e.Code == BookingProblems.SlotFullCode)
+        {
+            soldOut.MarkFull(request.SlotId!.Value);
+            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
+        }
     }
 }

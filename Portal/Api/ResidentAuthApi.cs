@@ -14,9 +14,9 @@ public static class ResidentAuthApi
     {
         var group = app.MapGroup("/api/v1/auth").WithTags("Resident sign-in").AllowAnonymous();
         group.MapPost("/sms-code", SendCode).WithName("SendSmsCode").WithSummary("发送短信验证码 / Send an SMS verification code")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .RequireRateLimiting(RateLimitPolicies.SmsPerIp).ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/token", ExchangeCode).WithName("ExchangeSmsCode").WithSummary("验证码换取令牌 / Exchange the code for a token")
-            .ProducesValidationProblem();
+            .RequireRateLimiting(RateLimitPolicies.LoginPerIp).ProducesValidationProblem();
         return group;
     }
 
