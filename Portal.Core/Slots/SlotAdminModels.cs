@@ -1,0 +1,40 @@
+using Portal.Core.Common;
+
+namespace Portal.Core.Slots;
+
+public sealed record SlotSiteOption(long Id, string Code, string Name);
+
+public sealed record ProductOption(long Id, Bilingual Name);
+
+public sealed record AdminSlotDto(long Id, long SiteId, long ProductId, Bilingual ProductName, DateOnly Date, TimeOnly StartTime, TimeOnly EndTime,
+    int Capacity, int Booked, DateTimeOffset? ReleaseAt, bool IsClosed, int Version, long? TemplateId);
+
+public sealed record NewSlotRequest(long SiteId, long ProductId, DateOnly Date, TimeOnly StartTime, TimeOnly EndTime, int Capacity, DateTimeOffset? ReleaseAt = null);
+
+/// <param name="Id">Null to create a template, an id to update one.</param>
+public sealed record SlotTemplateInput(long? Id, long SiteId, long ProductId, DayOfWeek Day, TimeOnly StartTime, TimeOnly EndTime, int Capacity,
+    int? ReleaseDaysBefore = null, TimeOnly? ReleaseTime = null, bool IsActive = true);
+
+public sealed record SlotTemplateDto(long Id, long SiteId, long ProductId, Bilingual ProductName, DayOfWeek Day, TimeOnly StartTime, TimeOnly EndTime,
+    int Capacity, int? ReleaseDaysBefore, TimeOnly? ReleaseTime, bool IsActive);
+
+public sealed record ClosureDto(long Id, long SiteId, DateOnly Date, string Reason);
+
+/// <summary>Error codes and messages of slot administration.</summary>
+public static class SlotProblems
+{
+    public const string SlotChanged = "slot_changed";
+
+    public static DomainProblemException Changed() => new(ProblemKind.Conflict, SlotChanged,
+        new("该时段已被他人修改，请刷新后重试", "This slot was changed by someone else; reload and try again"));
+
+    public static DomainProblemException SlotNotFound() => new(ProblemKind.NotFound, "slot_not_found", new("预约时段不存在", "No such slot"));
+
+    public static DomainProblemException SiteNotFound() => new(ProblemKind.NotFound, "site_not_found", new("接种点不存在", "No such vaccination site"));
+
+    public static DomainProblemException OutOfScope() => new(ProblemKind.Forbidden, "site_out_of_scope",
+        new("您无权管理该接种点", "You may not manage this vaccination site"));
+
+    public static DomainValidationException BelowBooked(int booked) => new("capacity",
+        new($"容量不能少于已预约人数（{booked}）", $"Capacity may not be less than the places already booked ({booked})"));
+}
