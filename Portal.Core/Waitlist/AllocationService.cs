@@ -1,0 +1,159 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Booking;
+using Portal.Core.Common;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
+using Portal.Core.Vaccines;
+
+namespace Portal.Core.Waitlist;
+
+/// <param name="OfferHours">Hours an offer stays open (default 48).</param>
+/// <param name="Seed">Lottery seed; a random one is chosen and stored when omitted.</param>
+/// <param name="DistrictCode">Only residents who prefer this district (or a site in it), or stated no preference.</param>
+public sealed record CampaignRequest(long? ProductId, int? Places, AllocationMethod? Method, int? OfferHours = null, long? Seed = null,
+    string? DistrictCode = null, string? Name = null);
+
+public sealed record CampaignDto(long Id, long ProductId, string Name, AllocationMethod Method, int Places, int OfferHours, long? Seed,
+    DateTimeOffset? DrawnAt, string? ResultHash, int Candidates, int Offered, int Accepted);
+
+public sealed record ScarceProductSummary(long ProductId, string Code, string Name, string NameEn, int Waiting, IReadOnlyList<CampaignDto> Campaigns);
+
+public sealed record DrawVerification(long CampaignId, bool Matches, string? StoredHash, string RecomputedHash, int Candidates, long? Seed);
+
+public sealed record WaitlistEventDto(DateTimeOffset At, string Kind, long? CampaignId, string Detail);
+
+/// <param name="Position">Place among the product's Waiting entries today; null unless Waiting.</param>
+public sealed record EntryExplanation(long EntryId, string ResidentIdMasked, string ResidentNameMasked, string ProductName, DateTimeOffset RegisteredAt,
+    WaitlistStatus Status, int? Position, IReadOnlyList<WaitlistEventDto> Events);
+
+/// <summary>Staff side of the waitlist: campaigns drawn by registration order or by seeded lottery, their public
+/// verification, and the per-entry history that answers "why did she get a dose before me?".</summary>
+public sealed class AllocationService(IDbContextFactory<DbContext> contexts, TimeProvider clock)
+{
+    public const int MaxPlaces = 100_000;
+    public const int MaxOfferHours = 24 * 14;
+
+    /// <summary>Creates a campaign and draws it at once: records every candidate with its position, stores seed and
+    /// result hash, and offers the first <c>Places</c> candidates (SMS queued in the same transaction).</summary>
+    public async Task<CampaignDto> CreateAndDrawAsync(CampaignRequest request, string? userId, CancellationToken ct = default)
+    {
+        var errors = new List<FieldError>();
+        if (request.ProductId is not > 0) errors.Add(new("productId", new("请选择疫苗", "Choose the vaccine")));
+        if (request.Places is not (> 0 and <= MaxPlaces)) errors.Add(new("places", new($"名额须为1至{MaxPlaces}", $"Places must be 1 to {MaxPlaces}")));
+        if (request.Method is not { } method || !Enum.IsDefined(method)) errors.Add(new("method", new("请选择分配方式", "Choose the allocation method")));
+        var hours = request.OfferHours ?? 48;
+        if (hours is < 1 or > MaxOfferHours) errors.Add(new("offerHours", new($"有效时长须为1至{MaxOfferHours}小时", $"Offer hours must be 1 to {MaxOfferHours}")));
+        var district = string.IsNullOrWhiteSpace(request.DistrictCode) ? null : request.DistrictCode.Trim();
+        if (errors.Count > 0) throw new DomainValidationException(errors);
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var product = await db.Set<VaccineProduct>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.ProductId, ct)
+            ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
+        if (!product.IsScarce)
+            throw new DomainValidationException("productId", new("该疫苗不是紧缺疫苗", "This vaccine is not a scarce product"));
+        var now = clock.GetUtcNow();
+        var today = ChinaTime.DateOf(now);
+        var candidates = await (from e in db.Set<WaitlistEntry>().AsNoTracking()
+                                where e.ProductId == product.Id && e.Status == WaitlistStatus.Waiting
+                                join r in db.Set<Resident>() on e.ResidentId equals r.Id
+                                where r.ScarceBookingBlockedUntil == null || r.ScarceBookingBlockedUntil < today
+                                where district == null || e.PreferredDistrictCode == district
+                                      || (e.PreferredDistrictCode == null && e.PreferredSiteId == null)
+                                      || db.Set<Site>().Any(s => s.Id == e.PreferredSiteId && s.DistrictCode == district)
+                                select new { e.Id, e.RegisteredAt }).ToListAsync(ct);
+        if (candidates.Count == 0)
+            throw new DomainProblemException(ProblemKind.Conflict, "no_one_waiting", new("没有符合条件的排队登记", "Nobody eligible is waiting for this vaccine"));
+
+        var seed = request.Method == AllocationMethod.Lottery ? request.Seed ?? WaitlistDraw.NewSeed() : (long?)null;
+        var order = seed is { } s
+            ? WaitlistDraw.Lottery(s, candidates.Select(c => c.Id))
+            : WaitlistDraw.FirstComeFirstServed(candidates.Select(c => (c.Id, c.RegisteredAt)));
+        var campaign = new WaitlistCampaign
+        {
+            ProductId = product.Id, Method = request.Method!.Value, Places = request.Places!.Value, OfferHours = hours, Seed = seed, DrawnAt = now,
+            ResultHash = WaitlistDraw.Hash(order), CreatedByUserId = userId,
+            Name = Truncate(string.IsNullOrWhiteSpace(request.Name)
+                ? $"{product.Code} {ChinaTime.ToChina(now):yyyy-MM-dd HH:mm}{(district is null ? "" : " " + district)}"
+                : request.Name.Trim(), 128),
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(campaign);
+        await db.SaveChangesAsync(ct);
+        var how = seed is { } used ? $"lottery, seed {used.ToString(CultureInfo.InvariantCulture)}" : "first come, first served";
+        for (var i = 0; i < order.Count; i++)
+            db.Add(new WaitlistEvent
+            {
+                EntryId = order[i], CampaignId = campaign.Id, Kind = WaitlistEventKinds.Candidate, At = now,
+                Detail = $"campaign {campaign.Id} ({how}{(district is null ? "" : ", district " + district)}): position {i + 1} of {order.Count}, {campaign.Places} places",
+            });
+        await db.SaveChangesAsync(ct);
+        await OfferIssuer.IssueAsync(db, campaign, campaign.Places, TimeSpan.FromHours(hours), now, "draw", ct);
+        await tx.CommitAsync(ct);
+        return (await CampaignsAsync(db, [campaign], ct)).Single();
+    }
+
+    /// <summary>Re-runs the draw from the stored seed and candidates and compares it with the stored result hash.</summary>
+    public async Task<DrawVerification> VerifyDrawAsync(long campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var campaign = await db.Set<WaitlistCampaign>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct)
+            ?? throw new DomainProblemException(ProblemKind.NotFound, "campaign_not_found", new("分配批次不存在", "No such campaign"));
+        var order = await OfferIssuer.OrderAsync(db, campaign, ct);
+        var hash = WaitlistDraw.Hash(order);
+        return new DrawVerification(campaign.Id, string.Equals(hash, campaign.ResultHash, StringComparison.Ordinal), campaign.ResultHash, hash, order.Count, campaign.Seed);
+    }
+
+    /// <summary>Every scarce product with its number of Waiting entries and its campaigns, newest first.</summary>
+    public async Task<IReadOnlyList<ScarceProductSummary>> SummariesAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var products = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.IsScarce).OrderBy(p => p.Code).ToListAsync(ct);
+        var waiting = await db.Set<WaitlistEntry>().Where(e => e.Status == WaitlistStatus.Waiting).GroupBy(e => e.ProductId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var campaigns = await CampaignsAsync(db, await db.Set<WaitlistCampaign>().AsNoTracking().OrderByDescending(c => c.Id).Take(200).ToListAsync(ct), ct);
+        return products.Select(p => new ScarceProductSummary(p.Id, p.Code, p.Name, p.NameEn, waiting.GetValueOrDefault(p.Id),
+            campaigns.Where(c => c.ProductId == p.Id).ToList())).ToList();
+    }
+
+    /// <summary>The history of entries found by entry id (digits) or by the masked ID number shown in lists.</summary>
+    public async Task<IReadOnlyList<EntryExplanation>> ExplainAsync(string? query, CancellationToken ct = default)
+    {
+        query = query?.Trim();
+        if (string.IsNullOrEmpty(query)) return [];
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var entries = from e in db.Set<WaitlistEntry>().AsNoTracking()
+                      join r in db.Set<Resident>() on e.ResidentId equals r.Id
+                      join p in db.Set<VaccineProduct>() on e.ProductId equals p.Id
+                      select new { e, r.IdNumberMasked, r.Name, Product = p.Name };
+        var found = long.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await entries.Where(x => x.e.Id == id).ToListAsync(ct)
+            : await entries.Where(x => x.IdNumberMasked == query).OrderByDescending(x => x.e.Id).Take(20).ToListAsync(ct);
+        var result = new List<EntryExplanation>();
+        foreach (var x in found)
+        {
+            var events = await db.Set<WaitlistEvent>().AsNoTracking().Where(ev => ev.EntryId == x.e.Id).OrderBy(ev => ev.Id)
+                .Select(ev => new WaitlistEventDto(ev.At, ev.Kind, ev.CampaignId, ev.Detail)).ToListAsync(ct);
+            int? position = x.e.Status == WaitlistStatus.Waiting
+                ? await db.Set<WaitlistEntry>().CountAsync(w => w.ProductId == x.e.ProductId && w.Status == WaitlistStatus.Waiting
+                    && (w.RegisteredAt < x.e.RegisteredAt || (w.RegisteredAt == x.e.RegisteredAt && w.Id < x.e.Id)), ct) + 1
+                : null;
+            result.Add(new EntryExplanation(x.e.Id, x.IdNumberMasked, Common.Privacy.Masking.MaskName(x.Name), x.Product, x.e.RegisteredAt, x.e.Status, position, events));
+        }
+        return result;
+    }
+
+    private static async Task<IReadOnlyList<CampaignDto>> CampaignsAsync(DbContext db, List<WaitlistCampaign> campaigns, CancellationToken ct)
+    {
+        var ids = campaigns.Select(c => c.Id).ToList();
+        var candidates = await db.Set<WaitlistEvent>().Where(e => e.CampaignId != null && ids.Contains(e.CampaignId.Value) && e.Kind == WaitlistEventKinds.Candidate)
+            .GroupBy(e => e.CampaignId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var offers = await db.Set<WaitlistOffer>().Where(o => ids.Contains(o.CampaignId)).GroupBy(o => o.CampaignId)
+            .Select(g => new { g.Key, Count = g.Count(), Accepted = g.Count(o => o.Status == OfferStatus.Accepted) })
+            .ToDictionaryAsync(x => x.Key, ct);
+        return campaigns.Select(c => new CampaignDto(c.Id, c.ProductId, c.Name, c.Method, c.Places, c.OfferHours, c.Seed, c.DrawnAt, c.ResultHash,
+            candidates.GetValueOrDefault(c.Id), offers.TryGetValue(c.Id, out var o) ? o.Count : 0, o?.Accepted ?? 0)).ToList();
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}

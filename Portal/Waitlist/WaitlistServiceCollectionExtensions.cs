@@ -1,0 +1,22 @@
+using Portal.Core.Waitlist;
+
+namespace Portal.Waitlist;
+
+public static class WaitlistServiceCollectionExtensions
+{
+    /// <summary>The scarce-vaccine waitlist: resident and staff services, and the job that expires offers and passes places on
+    /// ("Waitlist:JobEnabled", default true).</summary>
+    public static IServiceCollection AddWaitlist(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WaitlistOptions>().Bind(configuration.GetSection(WaitlistOptions.SectionName))
+            .Validate(o => o.SameDayOfferHours is >= 1 and <= 48, "Waitlist:SameDayOfferHours must be 1 to 48")
+            .Validate(o => o.ProcessIntervalSeconds is >= 1 and <= 3600, "Waitlist:ProcessIntervalSeconds must be 1 to 3600")
+            .ValidateOnStart();
+        services.AddScoped<WaitlistService>();
+        services.AddScoped<AllocationService>();
+        services.AddScoped<OfferExpiryService>();
+        if (configuration.GetValue("Waitlist:JobEnabled", true))
+            services.AddHostedService<OfferExpiryJob>();
+        return services;
+    }
+}
