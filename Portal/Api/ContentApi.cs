@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Content;
+
+namespace Portal.Api;
+
+public static class ContentApi
+{
+    public static IEndpointRouteBuilder MapContentApi(this IEndpointRouteBuilder app)
+    {
+        var knowledge = app.MapGroup("/api/v1/knowledge").WithTags("Resident: knowledge and announcements").AllowAnonymous();
+        knowledge.MapGet("/", ListKnowledge).WithName("ListKnowledge").WithSummary("疫苗知识 / Vaccine knowledge articles");
+        knowledge.MapGet("/{id:long}", GetKnowledge).WithName("GetKnowledge").WithSummary("疫苗知识文章 / One article")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/v1/announcements", ListAnnouncements).AllowAnonymous().WithTags("Resident: knowledge and announcements")
+            .WithName("ListAnnouncements").WithSummary("公告（全市、区、接种点）/ Announcements: city-wide, district, site")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<KnowledgeSummaryDto>>> ListKnowledge(string? programme, ContentService content, CancellationToken ct) =>
+        TypedResults.Ok(await content.ListKnowledgeAsync(programme, ct));
+
+    private static async Task<Ok<KnowledgeArticleDto>> GetKnowledge(long id, ContentService content, CancellationToken ct) =>
+        TypedResults.Ok(await content.GetKnowledgeAsync(id, ct));
+
+    private static async Task<Ok<IReadOnlyList<AnnouncementDto>>> ListAnnouncements(string? district, long? siteId, ContentService content, CancellationToken ct) =>
+        TypedResults.Ok(await content.ListAnnouncementsAsync(district, siteId, ct));
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Vaccines;
+
+namespace Portal.Api;
+
+public static class TraceabilityApi
+{
+    public static RouteHandlerBuilder MapTraceabilityApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/traceability", Lookup).AllowAnonymous().WithTags("Resident: traceability")
+            .WithName("TraceLot").WithSummary("疫苗追溯（批号或追溯码）/ Trace a lot by batch number or traceability code")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<Ok<TraceabilityDto>> Lookup(string? code, TraceabilityService traceability, CancellationToken ct) =>
+        TypedResults.Ok(await traceability.LookupAsync(code, ct));
+}
