@@ -1,11 +1,17 @@
 using Microsoft.AspNetCore.DataProtection;
 using Portal.Api;
+using Portal.Booking;
 using Portal.Components;
+using Portal.Core.Certificates;
+using Portal.Core.Eligibility;
 using Portal.Data;
 using Portal.Exports;
 using Portal.Identity;
 using Portal.Infrastructure;
 using Portal.Live;
+using Portal.Messaging;
+using Portal.Slots;
+using Portal.Waitlist;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,13 +21,19 @@ builder.AddLocalSecrets(dataFolder);
 builder.Services.AddPortalData(builder.Configuration, dataFolder);
 builder.Services.AddDataProtection().SetApplicationName("BlazorVax").PersistKeysToDbContext<PortalDbContext>();
 builder.Services.AddPortalDomain(builder.Configuration, builder.Environment, dataFolder);
+builder.Services.AddSms(builder.Configuration, builder.Environment, dataFolder);
+builder.Services.AddResidentServices(builder.Configuration, builder.Environment, dataFolder);
 builder.Services.AddPortalIdentity(builder.Configuration);
 builder.Services.AddScoped<StaffAccountSeeder>();
 builder.Services.AddApiProblems();
+builder.Services.AddBookingProtection(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddPortalHealth();
 builder.Services.AddLiveUpdates(builder.Configuration);
 builder.Services.AddExports();
+builder.Services.AddEligibility();
+builder.Services.AddWaitlist(builder.Configuration);
+builder.Services.AddSlotManagement(builder.Configuration);
 builder.Services.AddConsoleUi();
 
 var app = builder.Build();
@@ -34,6 +46,7 @@ app.UseWhen(ctx => !ctx.Request.IsMachineEndpoint(),
 app.UsePortalLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
@@ -41,9 +54,12 @@ app.MapPortalHealth();
 app.MapResidentAuthApi();
 app.MapResidentsApi();
 app.MapAppointmentsApi();
+app.MapScheduleApi();
 app.MapPdaApi();
+app.MapResidentServicesApi();
 app.MapExportsApi();
 app.MapLiveUpdates();
+app.MapWaitlistApi();
 app.MapConsoleUi();
 
 app.Run();

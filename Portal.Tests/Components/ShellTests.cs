@@ -60,7 +60,7 @@ public class ShellTests : BunitTestContext
         var hrefs = NavHrefs(Render<NavMenu>());
 
         Assert.Equal(
-            [PageRoutes.Home, PageRoutes.Injections, PageRoutes.Screen, PageRoutes.Sites, PageRoutes.Vaccines, PageRoutes.ApiDocs],
+            [PageRoutes.Home, PageRoutes.Injections, PageRoutes.Screen, PageRoutes.Sites, PageRoutes.ArchiveRequests, PageRoutes.Slots, PageRoutes.Vaccines, PageRoutes.ApiDocs],
             hrefs);
     }
 

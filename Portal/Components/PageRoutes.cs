@@ -11,13 +11,17 @@ public static class PageRoutes
     public const string Injections = "/injections";
     public const string Screen = "/screen";
     public const string Sites = "/sites";
+    public const string Slots = "/slots";
     public const string Vaccines = "/vaccines";
     public const string Accounts = "/accounts";
     public const string Audit = "/audit";
+    public const string Waitlist = "/waitlist";
     public const string ApiDocs = "/scalar/v1";
     public const string SetCulture = "/culture/set";
     public const string Error = "/Error";
     public const string NotFound = "/not-found";
+    public const string ArchiveRequests = "/archives/requests";
+    public const string Certificate = "/certificates/print";
 
     /// <summary>Query parameter the login page reads (the Identity cookie handler sends <c>ReturnUrl</c>;
     /// component query binding ignores case).</summary>
