@@ -127,6 +127,19 @@ public sealed class ApiBadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sites_are_listed_by_code_and_filtered_by_district()
+    {
+        var client = _factory.CreateClient();
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/sites");
+        var codes = all.EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToList();
+        Assert.NotEmpty(codes);
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+        var pudong = await client.GetFromJsonAsync<JsonElement>("/api/v1/sites?district=310115");
+        Assert.NotEmpty(pudong.EnumerateArray());
+        Assert.All(pudong.EnumerateArray(), s => Assert.Equal("浦东新区", s.GetProperty("districtName").GetString()));
+    }
+
+    [Fact]
     public async Task Health_and_openapi_are_served()
     {
         var client = _factory.CreateClient();

@@ -39,9 +39,11 @@ public static class AppointmentsApi
     }
 
     private static async Task<Ok<List<SiteSummary>>> ListSites(string? district, PortalDbContext db, CancellationToken ct) =>
+        // Sorted before the projection: EF cannot order by a member of a record built in the query.
         TypedResults.Ok(await db.Sites.AsNoTracking().Where(s => s.IsActive && (district == null || s.DistrictCode == district))
+            .OrderBy(s => s.Code)
             .Join(db.Districts, s => s.DistrictCode, d => d.Code, (s, d) => new SiteSummary(s.Id, s.Code, s.Name, s.DistrictCode, d.Name, s.Address, s.Phone))
-            .OrderBy(s => s.Code).ToListAsync(ct));
+            .ToListAsync(ct));
 
     private static async Task<Ok<IReadOnlyList<SlotDto>>> ListSlots(long id, DateOnly? from, DateOnly? to, long? productId, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ListSlotsAsync(id, from, to, productId, ct));
