@@ -45,7 +45,7 @@ public sealed class EndToEndBrowserTests(ITestOutputHelper output)
             var before = int.Parse((await page.GetAttributeAsync("#today-total", "data-value"))!);
 
             // Resident books; doctor scans and records over the API.
-            var (slotId, _) = await EndToEndTests.PrepareSlotAsync(factory);
+            var slotId = await factory.CreateTodaySlotAsync();
             var (resident, _) = await factory.SignInResidentAsync(TestIds.NewPhone());
             var idNumber = TestIds.ResidentId(DateOnly.FromDateTime(DateTime.Today).AddYears(-40), female: false, sequence: 77);
             var member = await (await resident.PostAsJsonAsync("/api/v1/me/residents", new { name = "赵大伟", idKind = "ResidentIdCard", idNumber, relationship = "Self" }))

@@ -89,7 +89,7 @@ public sealed class ApiBadInputTests : IAsyncLifetime
     [Fact]
     public async Task Booking_for_someone_not_on_the_account_is_404_and_missing_fields_are_400()
     {
-        var (slotId, _) = await EndToEndTests.PrepareSlotAsync(_factory);
+        var slotId = await _factory.CreateTodaySlotAsync();
         var (client, _) = await _factory.SignInResidentAsync(TestIds.NewPhone());
         var someoneElse = await _factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(db.Residents));
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/appointments", new { slotId, residentId = someoneElse.Id }), HttpStatusCode.NotFound);

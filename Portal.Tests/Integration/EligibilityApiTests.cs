@@ -26,7 +26,7 @@ public sealed class EligibilityApiTests : IAsyncLifetime
     [Fact]
     public async Task Too_young_booking_is_refused_and_a_doctors_override_is_recorded_and_audited()
     {
-        var (slotId, _) = await EndToEndTests.PrepareSlotAsync(_factory); // COVID inactivated, today, the demo doctor's site
+        var slotId = await _factory.CreateTodaySlotAsync(); // COVID inactivated, today, the demo doctor's site
         var (resident, _) = await _factory.SignInResidentAsync(TestIds.NewPhone());
         var today = ChinaTime.Today(TimeProvider.System);
         var birth = today.AddYears(-2);

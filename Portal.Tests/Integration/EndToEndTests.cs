@@ -29,27 +29,9 @@ public sealed class EndToEndTests
         await RunPathAsync(factory);
     }
 
-    internal static async Task<(long SlotId, long ResidentId)> PrepareSlotAsync(PortalFactory factory, int capacity = 5)
-    {
-        // A COVID inactivated slot today at the demo doctor's site (the first site by code).
-        return await factory.WithDbAsync(async db =>
-        {
-            var site = await db.Sites.OrderBy(s => s.Code).FirstAsync();
-            var product = await db.Products.FirstAsync(p => p.Code == "COVID-BIBP");
-            var slot = new Slot
-            {
-                SiteId = site.Id, ProductId = product.Id, Date = ChinaTime.Today(TimeProvider.System), StartTime = new TimeOnly(0, 0),
-                EndTime = new TimeOnly(23, 59), Capacity = capacity,
-            };
-            db.Slots.Add(slot);
-            await db.SaveChangesAsync();
-            return (slot.Id, 0L);
-        });
-    }
-
     private static async Task RunPathAsync(PortalFactory factory)
     {
-        var (slotId, _) = await PrepareSlotAsync(factory);
+        var slotId = await factory.CreateTodaySlotAsync();
         var phone = TestIds.NewPhone();
         var (resident, _) = await factory.SignInResidentAsync(phone);
 

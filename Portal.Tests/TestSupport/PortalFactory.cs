@@ -57,6 +57,21 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             if (v is not null) builder.UseSetting(k, v);
     }
 
+    /// <summary>A bookable COVID inactivated slot today, all day, at the demo doctor's site (the first site by code).</summary>
+    public Task<long> CreateTodaySlotAsync(int capacity = 5) => WithDbAsync(async db =>
+    {
+        var site = await db.Sites.OrderBy(s => s.Code).FirstAsync();
+        var product = await db.Products.FirstAsync(p => p.Code == "COVID-BIBP");
+        var slot = new Core.Booking.Slot
+        {
+            SiteId = site.Id, ProductId = product.Id, Date = Core.Common.ChinaTime.Today(TimeProvider.System),
+            StartTime = new TimeOnly(0, 0), EndTime = new TimeOnly(23, 59), Capacity = capacity,
+        };
+        db.Slots.Add(slot);
+        await db.SaveChangesAsync();
+        return slot.Id;
+    });
+
     public string SmsOutboxPath => Path.Combine(DataFolder, "sms", "outbox.jsonl");
 
     public async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> work)
