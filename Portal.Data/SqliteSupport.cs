@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -17,13 +18,20 @@ public static class SqliteConnectionStrings
 }
 
 /// <summary>WAL lets readers (dashboards) run while a booking writes; busy_timeout makes writers
-/// queue rather than throw "database is locked" under concurrent bookings.</summary>
+/// queue rather than throw "database is locked" when another process (or an ungated writer) holds the lock.
+/// The pragmas are per physical connection, and the pool keeps physical connections open, so they run once
+/// per handle rather than on every EF open (measured: running them on every open cost more than the booking's
+/// own statements). journal_mode=WAL is stored in the file itself.</summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
+    // Keyed on the native handle, which lives as long as the pooled physical connection.
+    private readonly ConditionalWeakTable<object, object> _prepared = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!FirstOpen(connection)) return;
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         cmd.ExecuteNonQuery();
@@ -31,8 +39,12 @@ internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!FirstOpen(connection)) return;
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || _prepared.TryAdd(handle, handle);
 }

@@ -19,8 +19,11 @@ public sealed record BookRequest(long? SlotId, long? ResidentId, long? OfferId =
 
 /// <summary>Slots and bookings. The only guard against overbooking is the database: one conditional
 /// UPDATE (Booked &lt; Capacity) plus the unique active-appointment key, in one transaction.</summary>
-public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock)
+/// <param name="catalogue">The in-memory catalogue; without it (unit tests) each booking reads the rules afresh.</param>
+public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock, VaccineCatalogue? catalogue = null)
 {
+    private readonly VaccineCatalogue _catalogue = catalogue ?? new VaccineCatalogue(contexts, clock, TimeSpan.Zero);
+
     public const int MaxDaysRange = 31;
 
     public async Task<IReadOnlyList<SlotDto>> ListSlotsAsync(long siteId, DateOnly? from, DateOnly? to, long? productId, CancellationToken ct = default)
@@ -57,10 +60,18 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         var slotId = request.SlotId!.Value;
         var residentId = request.ResidentId!.Value;
 
+        // A flash crowd makes this the hottest path in the system, so it is kept to three reads before the
+        // transaction (slot with its site, member with resident and account, dose history) and the rules come
+        // from the in-memory catalogue, taken before this request holds a connection. One connection serves them all.
+        var rules = await _catalogue.GetAsync(ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await ResidentService.EnsureMemberAsync(db, accountId, residentId, ct);
-        var slot = await db.Set<Slot>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == slotId, ct)
+        await db.Database.OpenConnectionAsync(ct);
+        var found = await (from s in db.Set<Slot>().AsNoTracking()
+                           where s.Id == slotId
+                           join st in db.Set<Site>() on s.SiteId equals st.Id
+                           select new { Slot = s, SiteName = st.Name }).FirstOrDefaultAsync(ct)
             ?? throw new DomainProblemException(ProblemKind.NotFound, "slot_not_found", new("预约时段不存在", "No such slot"));
+        var slot = found.Slot;
         var today = ChinaTime.Today(clock);
         var now = clock.GetUtcNow();
         if (slot.Date < today)
@@ -71,9 +82,15 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             throw new DomainProblemException(ProblemKind.Conflict, "slot_not_released",
                 new($"该时段将于{ChinaTime.ToChina(release):yyyy-MM-dd HH:mm}开放预约", $"This slot opens for booking at {ChinaTime.ToChina(release):yyyy-MM-dd HH:mm} (China time)"));
 
-        var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == residentId, ct);
+        var member = await (from m in db.Set<FamilyMember>()
+                            where m.AccountId == accountId && m.ResidentId == residentId
+                            join r in db.Set<Resident>() on m.ResidentId equals r.Id
+                            join a in db.Set<ResidentAccount>() on m.AccountId equals a.Id
+                            select new { Resident = r, a.PhoneCipher, a.PhoneMasked }).AsNoTracking().FirstOrDefaultAsync(ct)
+            ?? throw ResidentService.NotAMember();
+        var resident = member.Resident;
         // Eligibility is judged on the appointment's date, not today's.
-        var (product, eligibility) = await EligibilityService.EvaluateAsync(db, slot.ProductId, resident, slot.Date, null, ct);
+        var (product, eligibility) = await EligibilityService.EvaluateAsync(db, rules, slot.ProductId, resident, slot.Date, null, ct);
         EligibilityService.EnsureEligible(eligibility);
         var dose = eligibility.DoseNumber;
         if (product.IsScarce && NoShowPolicy.IsScarceBookingBlocked(resident.ScarceBookingBlockedUntil, slot.Date))
@@ -81,15 +98,12 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                 new($"因多次预约未到，{resident.ScarceBookingBlockedUntil:yyyy-MM-dd}前不能预约紧缺疫苗",
                     $"Because of missed appointments, scarce vaccines cannot be booked until {resident.ScarceBookingBlockedUntil:yyyy-MM-dd}"));
         var offer = await RequireOfferAsync(db, request.OfferId, product, residentId, dose, now, ct);
-        var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == slot.SiteId).Select(s => s.Name).FirstAsync(ct);
-        var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
+        var site = found.SiteName;
 
+        using var writing = await WriteGate.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.Set<Slot>()
-            .Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
-        if (taken == 0)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+        // The appointment and its confirmation go in before the slot's counter is taken: on a server with row locks the
+        // hot slot row is then locked only from the UPDATE to the COMMIT, which is what bounds a flash crowd's bookings/s.
         var appointment = new Appointment
         {
             SlotId = slot.Id, SiteId = slot.SiteId, ProductId = slot.ProductId, ResidentId = residentId, AccountId = accountId,
@@ -121,12 +135,20 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                 .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, WaitlistStatus.Booked), ct);
             db.Add(new WaitlistEvent { EntryId = offer.EntryId, CampaignId = offer.CampaignId, Kind = "booked", Detail = $"offer {offer.Id}, appointment {appointment.Id}", At = now });
         }
-        SmsOutbox.Enqueue(db, account.PhoneCipher, account.PhoneMasked, SmsTemplateNames.BookingConfirmed, new Dictionary<string, string>
+        SmsOutbox.Enqueue(db, member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, new Dictionary<string, string>
         {
             ["name"] = resident.Name, ["date"] = slot.Date.ToString("yyyy-MM-dd"), ["time"] = slot.StartTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "-" + slot.EndTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             ["site"] = site, ["vaccine"] = product.Name, ["dose"] = dose.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, dedupKey: $"book:{appointment.Id}", now);
         await db.SaveChangesAsync(ct);
+        var taken = await db.Set<Slot>()
+            .Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
+        if (taken == 0)
+        {
+            await tx.RollbackAsync(ct);
+            throw new DomainProblemException(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+        }
         await tx.CommitAsync(ct);
         return new AppointmentDto(appointment.Id, residentId, slot.Id, slot.SiteId, site, product.Id, product.Name, dose, slot.Date,
             slot.StartTime, slot.EndTime, appointment.Status);

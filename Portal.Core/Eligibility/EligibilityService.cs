@@ -29,13 +29,25 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
     public static async Task<(VaccineProduct Product, EligibilityResult Result)> EvaluateAsync(DbContext db, long productId, Resident resident,
         DateOnly on, int? doseNumber, CancellationToken ct)
     {
-        var product = await db.Set<VaccineProduct>().AsNoTracking().Include(p => p.Schedules).ThenInclude(s => s.Doses)
-            .FirstOrDefaultAsync(p => p.Id == productId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
-        var seriesProducts = await SeriesProductsAsync(db, product.SeriesGroup, ct);
-        var history = await HistoryAsync(db, resident.Id, product.SeriesGroup, ct);
-        return (product, EligibilityEngine.Check(product, new PersonFacts(resident.BirthDate, resident.Sex), history, on, doseNumber, seriesProducts));
+        var group = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.Id == productId).Select(p => p.SeriesGroup).FirstOrDefaultAsync(ct)
+            ?? throw ProductNotFound();
+        // The product's series group holds the product itself: a catalogue of just that group is all the engine reads.
+        var catalogue = new CatalogueSnapshot(await SeriesProductsAsync(db, group, ct), DateTimeOffset.MinValue);
+        return await EvaluateAsync(db, catalogue, productId, resident, on, doseNumber, ct);
     }
+
+    /// <summary>As above, with the rules from an in-memory <see cref="CatalogueSnapshot"/>: one round trip (the history).</summary>
+    public static async Task<(VaccineProduct Product, EligibilityResult Result)> EvaluateAsync(DbContext db, CatalogueSnapshot catalogue,
+        long productId, Resident resident, DateOnly on, int? doseNumber, CancellationToken ct)
+    {
+        var product = catalogue.Find(productId) ?? throw ProductNotFound();
+        var history = await HistoryAsync(db, resident.Id, product.SeriesGroup, ct);
+        return (product, EligibilityEngine.Check(product, new PersonFacts(resident.BirthDate, resident.Sex), history, on, doseNumber,
+            catalogue.Series(product.SeriesGroup)));
+    }
+
+    private static DomainProblemException ProductNotFound() =>
+        new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
 
     /// <summary>Throws 409 "not_eligible" with every blocking reason (zh and en) when the result is not eligible.</summary>
     public static void EnsureEligible(EligibilityResult result)

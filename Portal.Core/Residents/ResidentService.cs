@@ -94,7 +94,9 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
     public static async Task EnsureMemberAsync(DbContext db, long accountId, long residentId, CancellationToken ct)
     {
         if (!await db.Set<FamilyMember>().AnyAsync(m => m.AccountId == accountId && m.ResidentId == residentId, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "resident_not_found",
-                new("未找到该家庭成员，请先添加", "No such family member on this account; add them first"));
+            throw NotAMember();
     }
+
+    public static DomainProblemException NotAMember() =>
+        new(ProblemKind.NotFound, "resident_not_found", new("未找到该家庭成员，请先添加", "No such family member on this account; add them first"));
 }

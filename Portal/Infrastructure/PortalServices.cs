@@ -17,6 +17,7 @@ public static class PortalServices
         services.AddPersonalDataProtection(configuration);
         services.AddScoped<SmsLoginService>();
         services.AddScoped<ResidentService>();
+        services.AddSingleton<Portal.Core.Vaccines.VaccineCatalogue>();
         services.AddScoped<BookingService>();
         services.AddScoped<InjectionService>();
         services.AddSingleton(sp => new QrPayloadService(
