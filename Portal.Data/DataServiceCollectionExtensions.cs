@@ -29,7 +29,7 @@ public static class DataServiceCollectionExtensions
                     .AddInterceptors(new SqlitePragmaInterceptor()));
                 break;
             case DatabaseProvider.PostgreSql:
-                var pg = Required(configuration, "PostgreSql");
+                var pg = PostgresConnectionStrings.WithDefaults(Required(configuration, "PostgreSql"));
                 Register<PostgresDbContext>(services, (sp, b) => b.UseNpgsql(pg));
                 break;
             case DatabaseProvider.SqlServer:

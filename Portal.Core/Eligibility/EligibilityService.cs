@@ -46,6 +46,17 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
             catalogue.Series(product.SeriesGroup)));
     }
 
+    /// <summary>The engine alone: rules from the snapshot, the person's doses already read (any series; the
+    /// product's series is picked out here).</summary>
+    public static (VaccineProduct Product, EligibilityResult Result) Evaluate(CatalogueSnapshot catalogue, long productId, Resident resident,
+        IEnumerable<DoseRecord> allDoses, DateOnly on, int? doseNumber)
+    {
+        var product = catalogue.Find(productId) ?? throw ProductNotFound();
+        var series = catalogue.Series(product.SeriesGroup);
+        var history = allDoses.Where(d => series.Any(p => p.Id == d.ProductId)).ToList();
+        return (product, EligibilityEngine.Check(product, new PersonFacts(resident.BirthDate, resident.Sex), history, on, doseNumber, series));
+    }
+
     private static DomainProblemException ProductNotFound() =>
         new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
 

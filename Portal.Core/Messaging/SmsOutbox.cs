@@ -18,14 +18,16 @@ public static class SmsTemplateNames
 public static class SmsOutbox
 {
     public static void Enqueue(DbContext db, string phoneCipher, string phoneMasked, string template,
-        IReadOnlyDictionary<string, string> args, string dedupKey, DateTimeOffset now, string culture = "zh-CN")
+        IReadOnlyDictionary<string, string> args, string dedupKey, DateTimeOffset now, string culture = "zh-CN") =>
+        db.Set<SmsOutboxMessage>().Add(Create(phoneCipher, phoneMasked, template, args, dedupKey, now, culture));
+
+    /// <summary>The pending message, not yet added to any context.</summary>
+    public static SmsOutboxMessage Create(string phoneCipher, string phoneMasked, string template,
+        IReadOnlyDictionary<string, string> args, string dedupKey, DateTimeOffset now, string culture = "zh-CN") => new()
     {
-        db.Set<SmsOutboxMessage>().Add(new SmsOutboxMessage
-        {
-            DedupKey = dedupKey, PhoneCipher = phoneCipher, PhoneMasked = phoneMasked, Template = template, Culture = culture,
-            Body = SmsTemplates.Render(template, culture, args), Status = SmsStatus.Pending, CreatedAt = now, NextAttemptAt = now,
-        });
-    }
+        DedupKey = dedupKey, PhoneCipher = phoneCipher, PhoneMasked = phoneMasked, Template = template, Culture = culture,
+        Body = SmsTemplates.Render(template, culture, args), Status = SmsStatus.Pending, CreatedAt = now, NextAttemptAt = now,
+    };
 }
 
 /// <summary>SMS texts in zh-CN and English. Placeholders are {name} keys of the args dictionary.</summary>
