@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Booking;
+using Portal.Core.Common;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
+using Portal.Core.Vaccines;
+using Portal.Data;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>What the flash-crowd optimisations must not change: the catalogue cache's lifetime, the SQLite write queue,
+/// PostgreSQL's single-statement booking (same rows, same refusals), pragmas on reused connections, bucket refills.</summary>
+public sealed class BookingHotPathTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Catalogue_snapshot_is_reused_until_it_is_too_old_or_invalidated()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var catalogue = new VaccineCatalogue(db, _clock, TimeSpan.FromSeconds(60));
+
+        var first = await catalogue.GetAsync();
+        Assert.Contains(first.Products, p => p.Code == "COVID-BIBP");
+        var product = first.Products.First(p => p.Code == "COVID-BIBP");
+        Assert.NotEmpty(product.Schedules);
+        Assert.Contains(product, first.Series(product.SeriesGroup));
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Same(first, await catalogue.GetAsync());
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var second = await catalogue.GetAsync();
+        Assert.NotSame(first, second);
+        Assert.Equal(first.Products.Count, second.Products.Count);
+
+        catalogue.Invalidate();
+        Assert.NotSame(second, await catalogue.GetAsync());
+        var e = await Assert.ThrowsAsync<DomainProblemException>(() => catalogue.RequireAsync(-1).AsTask());
+        Assert.Equal("product_not_found", e.Code);
+    }
+
+    [Fact]
+    public async Task Sqlite_writers_queue_in_process_one_at_a_time()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        await using var a = db.CreateDbContext();
+        await using var b = db.CreateDbContext();
+        var held = await WriteGate.EnterAsync(a, CancellationToken.None);
+        var waiting = WriteGate.EnterAsync(b, CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted, "a second SQLite writer got in while the first held the gate");
+        held.Dispose();
+        held.Dispose(); // Disposing twice must not let a third writer in.
+        using var second = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await using var c = db.CreateDbContext();
+        var third = WriteGate.EnterAsync(c, CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(third.IsCompleted, "a double Dispose released the gate twice");
+        second.Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
+    [SkippableFact]
+    public async Task Postgresql_writers_pass_straight_through_the_gate()
+    {
+        var db = await TestDatabase.PostgreSqlAsync();
+        await using var a = db.CreateDbContext();
+        await using var b = db.CreateDbContext();
+        using var first = await WriteGate.EnterAsync(a, CancellationToken.None);
+        using var second = await WriteGate.EnterAsync(b, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public Task Booking_writes_appointment_counter_and_confirmation_together_on_sqlite() => BookingWritesAsync(DatabaseProvider.Sqlite);
+
+    /// <summary>PostgreSQL takes the single-statement path; the rows and refusals must be the transaction's.</summary>
+    [SkippableFact]
+    public Task Booking_writes_appointment_counter_and_confirmation_together_on_postgresql() => BookingWritesAsync(DatabaseProvider.PostgreSql);
+
+    private async Task BookingWritesAsync(DatabaseProvider provider)
+    {
+        var db = await TestDatabase.CreateAsync(provider);
+        var (slotId, people) = await ArrangeAsync(db, capacity: 1, count: 2);
+        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
+
+        var appointment = await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
+        Assert.Equal(1, appointment.DoseNumber);
+        Assert.Equal("测试门诊", appointment.SiteName);
+
+        var again = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId)));
+        Assert.True(again.Code is "already_booked" or "slot_full", again.Code);
+        var full = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[1].AccountId, new BookRequest(slotId, people[1].ResidentId)));
+        Assert.Equal("slot_full", full.Code);
+
+        await using var ctx = db.CreateDbContext();
+        Assert.Equal(1, (await ctx.Slots.SingleAsync(s => s.Id == slotId)).Booked);
+        var stored = await ctx.Appointments.SingleAsync(a => a.SlotId == slotId);
+        Assert.Equal(appointment.Id, stored.Id);
+        Assert.Equal(AppointmentStatus.Booked, stored.Status);
+        Assert.NotEqual(default, stored.CreatedAt);
+        Assert.StartsWith($"{people[0].ResidentId}:", stored.ActiveKey);
+        Assert.EndsWith(":1", stored.ActiveKey);
+        var sms = await ctx.SmsOutbox.SingleAsync(m => m.DedupKey == $"book:{appointment.Id}");
+        Assert.Contains("测试门诊", sms.Body);
+        Assert.Equal("p-0", sms.PhoneCipher);
+        Assert.Equal(1, await ctx.SmsOutbox.CountAsync(m => m.DedupKey.StartsWith("book:")));
+    }
+
+    /// <summary>Double booking by one person with room left: refused by the unique key on both paths, nothing written.</summary>
+    [SkippableFact]
+    public async Task Second_booking_of_the_same_dose_is_refused_with_room_left_on_postgresql()
+    {
+        var db = await TestDatabase.PostgreSqlAsync();
+        var (slotId, people) = await ArrangeAsync(db, capacity: 5, count: 1);
+        var (otherSlot, _) = await ArrangeAsync(db, capacity: 5, count: 0);
+        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
+        await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
+        var e = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[0].AccountId, new BookRequest(otherSlot, people[0].ResidentId)));
+        Assert.Equal("already_booked", e.Code);
+        await using var ctx = db.CreateDbContext();
+        Assert.Equal(0, (await ctx.Slots.SingleAsync(s => s.Id == otherSlot)).Booked);
+        Assert.Equal(1, await ctx.SmsOutbox.CountAsync());
+    }
+
+    [Fact]
+    public async Task Sqlite_pragmas_hold_on_pooled_connections()
+    {
+        await using var portal = PortalFactory.Sqlite();
+        var contexts = portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            Assert.Equal("wal", await Scalar(db, "PRAGMA journal_mode"));
+            Assert.Equal("1", await Scalar(db, "PRAGMA foreign_keys"));
+            Assert.Equal("30000", await Scalar(db, "PRAGMA busy_timeout"));
+            Assert.Equal("1", await Scalar(db, "PRAGMA synchronous")); // NORMAL
+        }
+    }
+
+    [Fact]
+    public async Task Booking_bucket_refills_without_a_timer_per_bucket()
+    {
+        await using var portal = PortalFactory.Sqlite(new Dictionary<string, string?>
+        {
+            ["RateLimits:BookingPerToken:TokenLimit"] = "1",
+            ["RateLimits:BookingPerToken:TokensPerPeriod"] = "1",
+            ["RateLimits:BookingPerToken:PeriodSeconds"] = "1",
+        });
+        var (client, _) = await portal.SignInResidentAsync("13900000077");
+        var body = new { slotId = 999_999, residentId = 1 };
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/appointments", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/appointments", body)).StatusCode);
+        var status = HttpStatusCode.TooManyRequests;
+        for (var i = 0; i < 50 && status == HttpStatusCode.TooManyRequests; i++)
+        {
+            await Task.Delay(200);
+            status = (await client.PostAsJsonAsync("/api/v1/appointments", body)).StatusCode;
+        }
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, status);
+    }
+
+    private static async Task<string> Scalar(PortalDbContext db, string sql)
+    {
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    private async Task<(long SlotId, List<(long AccountId, long ResidentId)> People)> ArrangeAsync(TestDatabase db, int capacity, int count)
+    {
+        await using var ctx = db.CreateDbContext();
+        var street = await ctx.Streets.FirstAsync();
+        var site = new Site { Code = "H-" + Guid.NewGuid().ToString("N")[..6], Name = "测试门诊", Kind = SiteKind.Clinic, DistrictCode = street.DistrictCode, StreetCode = street.Code };
+        ctx.Sites.Add(site);
+        var product = await ctx.Products.FirstAsync(p => p.Code == "COVID-BIBP");
+        await ctx.SaveChangesAsync();
+        var slot = new Slot { SiteId = site.Id, ProductId = product.Id, Date = ChinaTime.Today(_clock).AddDays(1), StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = capacity };
+        ctx.Slots.Add(slot);
+        var accounts = Enumerable.Range(0, count).Select(i => new ResidentAccount { PhoneHash = $"h{i}-{Guid.NewGuid():N}", PhoneCipher = $"p-{i}", PhoneMasked = "139****0000" }).ToList();
+        var residents = Enumerable.Range(0, count).Select(i => new Resident
+        {
+            Name = $"居民{i}", IdKind = IdDocumentKind.Passport, IdNumberCipher = "x", IdNumberHash = $"r{i}-{Guid.NewGuid():N}", IdNumberMasked = "x",
+            Sex = Sex.Female, BirthDate = new DateOnly(1990, 1, 1), Residency = ResidencyKind.Household,
+        }).ToList();
+        ctx.ResidentAccounts.AddRange(accounts);
+        ctx.Residents.AddRange(residents);
+        await ctx.SaveChangesAsync();
+        ctx.FamilyMembers.AddRange(accounts.Zip(residents).Select(p => new FamilyMember { AccountId = p.First.Id, ResidentId = p.Second.Id, Relationship = Relationship.Self }));
+        await ctx.SaveChangesAsync();
+        return (slot.Id, accounts.Zip(residents).Select(p => (p.First.Id, p.Second.Id)).ToList());
+    }
+}
