@@ -40,6 +40,7 @@ public static class Policies
     public const string Console = "Console";             // any staff member
     public const string ManageUnits = "ManageUnits";     // city, district
     public const string ManageSites = "ManageSites";     // city, district, site
+    public const string ManageCatalogue = "ManageCatalogue"; // city (CDC): vaccine eligibility rules
     public const string ViewInjections = "ViewInjections";
     public const string RecordInjections = "RecordInjections"; // doctor, site admin
     public const string ViewStatistics = "ViewStatistics";

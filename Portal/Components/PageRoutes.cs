@@ -13,6 +13,9 @@ public static class PageRoutes
     public const string Sites = "/sites";
     public const string Slots = "/slots";
     public const string Vaccines = "/vaccines";
+    public const string VaccineRules = "/vaccines/{Id:long}/rules";
+
+    public static string RulesOf(long productId) => $"/vaccines/{productId}/rules";
     public const string Accounts = "/accounts";
     public const string Audit = "/audit";
     public const string Waitlist = "/waitlist";

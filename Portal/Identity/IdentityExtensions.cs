@@ -82,6 +82,7 @@ public static class IdentityExtensions
             });
             Staff(Policies.Console, [.. Roles.All]);
             Staff(Policies.ManageUnits, Roles.CityAdmin, Roles.DistrictAdmin);
+            Staff(Policies.ManageCatalogue, Roles.CityAdmin);
             Staff(Policies.ManageSites, Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin);
             Staff(Policies.ViewInjections, Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin, Roles.Doctor, Roles.EmployerAdmin);
             Staff(Policies.RecordInjections, Roles.Doctor, Roles.SiteAdmin);

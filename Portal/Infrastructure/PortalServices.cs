@@ -18,6 +18,7 @@ public static class PortalServices
         services.AddScoped<SmsLoginService>();
         services.AddScoped<ResidentService>();
         services.AddSingleton<Portal.Core.Vaccines.VaccineCatalogue>();
+        services.AddScoped<Portal.Core.Vaccines.CatalogueRulesService>();
         services.AddScoped<BookingService>();
         services.AddScoped<InjectionService>();
         services.AddSingleton(sp => new QrPayloadService(

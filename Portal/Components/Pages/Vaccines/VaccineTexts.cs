@@ -67,3 +67,29 @@ public static class VaccineTexts
 
     private static string T(string zh, string en) => new Bilingual(zh, en).For(CultureInfo.CurrentUICulture);
 }
+
+/// <summary>Texts of the rules editor (<c>/vaccines/{id}/rules</c>).</summary>
+public static class RuleTexts
+{
+    private static string T(string zh, string en) =>
+        CultureInfo.CurrentUICulture.Name.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? en : zh;
+
+    public static string Title => T("接种规则", "Eligibility rules");
+    public static string Edit => T("编辑规则", "Edit rules");
+    public static string MinAge => T("最小年龄（月）", "Minimum age (months)");
+    public static string MaxAge => T("最大年龄（月，不含；空为不限）", "Maximum age (months, exclusive; empty: none)");
+    public static string Sex => T("限定性别", "Required sex");
+    public static string AnySex => T("不限", "Any");
+    public static string Scarce => T("紧缺疫苗（首剂须排队）", "Scarce (first dose through the waitlist)");
+    public static string Active => T("可预约", "Bookable");
+    public static string Save => T("保存", "Save");
+    public static string Saved => T("已保存，新规则即时生效", "Saved; the new rules apply now");
+    public static string Dose => T("剂次", "Dose");
+    public static string MinMonths => T("最短间隔（月）", "Min interval (months)");
+    public static string MinDays => T("最短间隔（天）", "Min interval (days)");
+    public static string MaxMonths => T("最长间隔（月）", "Max interval (months)");
+    public static string MaxDays => T("最长间隔（天）", "Max interval (days)");
+    public static string Schedule(int from, int? to, int doses) =>
+        T($"{from}月龄起{(to is { } t ? $"至{t}月龄前" : "")}：{doses}剂", $"From {from} months{(to is { } t2 ? $" to under {t2}" : "")}: {doses} doses");
+    public static string NotFound => T("疫苗不存在", "No such vaccine");
+}

@@ -1,0 +1,67 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Pages.Vaccines;
+using Portal.Core.Identity;
+using Portal.Core.Vaccines;
+using Portal.Data;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Components;
+
+public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _db = await TestDatabase.SqliteAsync();
+        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
+        Services.AddSingleton<IDbContextFactory<DbContext>>(_db);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(sp => new VaccineCatalogue(_db, Clock));
+        Services.AddScoped<CatalogueRulesService>();
+    }
+
+    [Fact]
+    public async Task City_admin_edits_the_age_window_and_sees_field_errors_in_chinese()
+    {
+        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        await using var ctx = _db.CreateDbContext();
+        var product = await ctx.Products.AsNoTracking().FirstAsync(p => p.Code == "COVID-BIBP");
+
+        var page = Render<VaccineRules>(p => p.Add(x => x.Id, product.Id));
+        page.WaitForAssertion(() => Assert.Contains("接种规则", page.Markup), TimeSpan.FromSeconds(10));
+
+        page.Find("#rules-min-age").Change("-3");
+        page.Find("#rules-save-product").Click();
+        page.WaitForAssertion(() => Assert.Contains("最小年龄须在0至", page.Find("#rules-message").TextContent), TimeSpan.FromSeconds(10));
+
+        page.Find("#rules-min-age").Change("480");
+        page.Find("#rules-save-product").Click();
+        page.WaitForAssertion(() => Assert.Contains("已保存", page.Find("#rules-message").TextContent), TimeSpan.FromSeconds(10));
+        await using var check = _db.CreateDbContext();
+        Assert.Equal(480, (await check.Products.SingleAsync(p => p.Id == product.Id)).MinAgeMonths);
+        var audit = await check.AuditEntries.SingleAsync();
+        Assert.Equal("catalogue.product.rules", audit.Action);
+        Assert.Contains("-> age 480-", audit.Detail);
+    }
+
+    [Fact]
+    public void Vaccines_list_links_city_admins_to_the_editor()
+    {
+        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        var page = Render<Vaccines>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("a.rules-link")), TimeSpan.FromSeconds(10));
+        Assert.Contains(page.FindAll("a.rules-link"), a => a.GetAttribute("href")!.EndsWith("/rules", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Vaccines_list_hides_the_editor_from_other_staff()
+    {
+        SignIn("区管理员", Roles.DistrictAdmin, Policies.Console);
+        var page = Render<Vaccines>();
+        page.WaitForAssertion(() => Assert.Contains("佳达修9", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Empty(page.FindAll("a.rules-link"));
+    }
+}
