@@ -12,7 +12,24 @@ namespace Portal.Core.Slots;
 public sealed class SlotGenerator(IDbContextFactory<DbContext> contexts, TimeProvider clock, IOptions<SlotOptions> options)
 {
     /// <summary>Generates for every active site (or one); returns the number of slots created.</summary>
+    /// <remarks>Two instances may generate at the same moment. The unique (TemplateId, Date) index lets only one of them
+    /// insert a given day; the other's batch is refused as a whole, and it reads again and creates what is still missing.</remarks>
     public async Task<int> GenerateAsync(long? siteId = null, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GenerateOnceAsync(siteId, ct);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another generator inserted some of the same days first.
+            }
+        }
+    }
+
+    private async Task<int> GenerateOnceAsync(long? siteId, CancellationToken ct)
     {
         var settings = options.Value;
         var today = ChinaTime.Today(clock);

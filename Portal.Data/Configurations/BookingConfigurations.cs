@@ -13,6 +13,9 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
     {
         b.HasIndex(x => new { x.SiteId, x.Date, x.ProductId });
         b.HasIndex(x => new { x.ProductId, x.Date });
+        // One slot per template per day, even when two instances generate at once (see SlotGenerator). Slots added
+        // by hand have no template; NULLs never collide (SQL Server gets an IS NOT NULL filter from EF).
+        b.HasIndex(x => new { x.TemplateId, x.Date }).IsUnique();
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<VaccineProduct>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);

@@ -52,8 +52,9 @@ if (options.Provider == "postgres")
     // of 100, 64 server processes competed for the CPU the bookings needed (measured: 3,900-6,200 attempts/s,
     // p99 90-150 ms, max 0.7 s; with 16: 5,500-7,000, p99 57-75 ms). Production sizes it to its server
     // (README: PostgreSQL pool size).
-    var pg = Environment.GetEnvironmentVariable("BLAZORVAX_BENCH_POSTGRES") ?? await PostgresServer.CreateDatabaseAsync("bench");
-    settings["ConnectionStrings:PostgreSql"] = pg.Contains("Pool Size", StringComparison.OrdinalIgnoreCase) ? pg : $"{pg};Maximum Pool Size={options.PostgresPool}";
+    // A connection string given in BLAZORVAX_BENCH_POSTGRES is used as it is.
+    settings["ConnectionStrings:PostgreSql"] = Environment.GetEnvironmentVariable("BLAZORVAX_BENCH_POSTGRES")
+        ?? new Npgsql.NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("bench")) { MaxPoolSize = options.PostgresPool }.ConnectionString;
 }
 else
 {
