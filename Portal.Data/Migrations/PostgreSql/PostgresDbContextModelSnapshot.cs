@@ -537,6 +537,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProductId", "Date");
 
+                    b.HasIndex("TemplateId", "Date")
+                        .IsUnique();
+
                     b.HasIndex("SiteId", "Date", "ProductId");
 
                     b.ToTable("Slots", t =>

@@ -539,6 +539,10 @@ namespace Portal.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId", "Date");
 
+                    b.HasIndex("TemplateId", "Date")
+                        .IsUnique()
+                        .HasFilter("[TemplateId] IS NOT NULL");
+
                     b.HasIndex("SiteId", "Date", "ProductId");
 
                     b.ToTable("Slots", t =>

@@ -514,6 +514,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId", "Date");
 
+                    b.HasIndex("TemplateId", "Date")
+                        .IsUnique();
+
                     b.HasIndex("SiteId", "Date", "ProductId");
 
                     b.ToTable("Slots", t =>
