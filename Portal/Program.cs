@@ -35,10 +35,12 @@ builder.Services.AddEligibility();
 builder.Services.AddWaitlist(builder.Configuration);
 builder.Services.AddSlotManagement(builder.Configuration);
 builder.Services.AddConsoleUi();
+builder.Services.AddReverseProxySupport(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
 
+app.UseReverseProxySupport();
 app.UseExceptionHandler();
 // Console pages get the friendly not-found page; APIs, hubs and exports keep their status codes and ProblemDetails.
 app.UseWhen(ctx => !ctx.Request.IsMachineEndpoint(),
