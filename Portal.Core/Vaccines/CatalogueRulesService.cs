@@ -11,6 +11,9 @@ public sealed record ProductRulesInput(int MinAgeMonths, int? MaxAgeMonthsExclus
 
 public sealed record DoseRuleInput(int MinIntervalMonths, int MinIntervalDays, int? MaxIntervalMonths, int? MaxIntervalDays);
 
+/// <summary>An age band (by age at the first dose) and how many doses it takes.</summary>
+public sealed record ScheduleInput(int MinAgeMonths, int? MaxAgeMonthsExclusive, int DoseCount);
+
 /// <summary>
 /// CDC administrators edit the eligibility rules as data: a product's age and sex window, its scarce and active
 /// flags, and each dose's minimum and maximum interval. Every change is audited with the old and new values, and
@@ -71,6 +74,54 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         rule.MaxIntervalDays = input.MaxIntervalDays;
         db.Add(Audit(userName, "catalogue.dose_rule", nameof(DoseRule), rule.Id,
             $"product {productId} schedule {rule.ScheduleId} dose {rule.DoseNumber}: {before} -> {Interval(rule)}"));
+        await db.SaveChangesAsync(ct);
+        catalogue.Invalidate();
+    }
+
+    /// <summary>Moves a schedule's age band and changes its dose count. Added doses start at a one-month minimum
+    /// interval from the previous dose (edit them next); removed doses are the last ones.</summary>
+    public async Task UpdateScheduleAsync(long scheduleId, ScheduleInput input, string userName, CancellationToken ct = default)
+    {
+        var errors = new List<FieldError>();
+        if (input.MinAgeMonths is < 0 or > MaxAgeMonths)
+            errors.Add(new("minAgeMonths", new($"起始年龄须在0至{MaxAgeMonths}月之间", $"The band's lower age must be 0 to {MaxAgeMonths} months")));
+        if (input.MaxAgeMonthsExclusive is { } max && (max <= input.MinAgeMonths || max > MaxAgeMonths))
+            errors.Add(new("maxAgeMonthsExclusive", new("截止年龄须大于起始年龄", "The band's upper age must be above its lower age")));
+        if (input.DoseCount is < 1 or > 10)
+            errors.Add(new("doseCount", new("剂次数须在1至10之间", "The number of doses must be 1 to 10")));
+        if (errors.Count > 0) throw new DomainValidationException(errors);
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var schedule = await db.Set<DoseSchedule>().Include(x => x.Doses).FirstOrDefaultAsync(x => x.Id == scheduleId, ct)
+            ?? throw new DomainProblemException(ProblemKind.NotFound, "schedule_not_found", new("免疫程序不存在", "No such dose schedule"));
+        var overlaps = await db.Set<DoseSchedule>().Where(x => x.ProductId == schedule.ProductId && x.Id != schedule.Id).ToListAsync(ct);
+        if (overlaps.Any(o => input.MinAgeMonths < (o.MaxAgeMonthsExclusive ?? int.MaxValue) && o.MinAgeMonths < (input.MaxAgeMonthsExclusive ?? int.MaxValue)))
+            throw new DomainValidationException("minAgeMonths", new("年龄段与该疫苗的其他免疫程序重叠", "The age band overlaps another schedule of this vaccine"));
+
+        var before = $"{schedule.MinAgeMonths}-{schedule.MaxAgeMonthsExclusive?.ToString() ?? "∞"} months, {schedule.DoseCount} doses";
+        schedule.MinAgeMonths = input.MinAgeMonths;
+        schedule.MaxAgeMonthsExclusive = input.MaxAgeMonthsExclusive;
+        foreach (var extra in schedule.Doses.Where(d => d.DoseNumber > input.DoseCount).ToList())
+            db.Remove(extra);
+        for (var dose = schedule.Doses.Count == 0 ? 1 : schedule.Doses.Max(d => d.DoseNumber) + 1; dose <= input.DoseCount; dose++)
+            db.Add(new DoseRule { ScheduleId = schedule.Id, DoseNumber = dose, From = IntervalFrom.PreviousDose, MinIntervalMonths = dose == 1 ? 0 : 1 });
+        schedule.DoseCount = input.DoseCount;
+        db.Add(Audit(userName, "catalogue.schedule", nameof(DoseSchedule), schedule.Id,
+            $"product {schedule.ProductId}: {before} -> {schedule.MinAgeMonths}-{schedule.MaxAgeMonthsExclusive?.ToString() ?? "∞"} months, {schedule.DoseCount} doses"));
+        await db.SaveChangesAsync(ct);
+        catalogue.Invalidate();
+    }
+
+    /// <summary>Which series the product's doses count for: products sharing a series group complete each other's series.</summary>
+    public async Task UpdateSeriesGroupAsync(long productId, string seriesGroup, string userName, CancellationToken ct = default)
+    {
+        seriesGroup = seriesGroup.Trim();
+        if (seriesGroup.Length is 0 or > 64)
+            throw new DomainValidationException("seriesGroup", new("系列名称须为1至64个字符", "The series group must be 1 to 64 characters"));
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw ProductNotFound();
+        db.Add(Audit(userName, "catalogue.series_group", nameof(VaccineProduct), product.Id, $"{product.Code}: {product.SeriesGroup} -> {seriesGroup}"));
+        product.SeriesGroup = seriesGroup;
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
     }

@@ -48,6 +48,24 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changing_a_bands_dose_count_adds_the_dose_row()
+    {
+        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        await using var ctx = _db.CreateDbContext();
+        var product = await ctx.Products.AsNoTracking().Include(p => p.Schedules).ThenInclude(s => s.Doses).FirstAsync(p => p.Code == "COVID-BIBP");
+        var schedule = product.Schedules.First();
+        var page = Render<VaccineRules>(p => p.Add(x => x.Id, product.Id));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"#schedule-{schedule.Id}")), TimeSpan.FromSeconds(10));
+        var before = page.FindAll("tr[id^='rule-']").Count;
+
+        page.Find($"#schedule-{schedule.Id} .band-doses input").Change((schedule.DoseCount + 1).ToString());
+        page.Find($"#schedule-{schedule.Id} .band-save").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(before + 1, page.FindAll("tr[id^='rule-']").Count), TimeSpan.FromSeconds(10));
+        Assert.Contains("已保存", page.Find("#rules-message").TextContent);
+    }
+
+    [Fact]
     public void Vaccines_list_links_city_admins_to_the_editor()
     {
         SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);

@@ -102,6 +102,63 @@ public sealed class CatalogueRulesTests
         Assert.Equal("dose_rule_not_found", (await Assert.ThrowsAsync<DomainProblemException>(() => rules.UpdateDoseRuleAsync(-1, new DoseRuleInput(0, 0, null, null), "cdc"))).Code);
     }
 
+    [Fact]
+    public async Task Dose_count_of_an_age_band_grows_and_shrinks_with_its_rules_and_is_audited()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var catalogue = new VaccineCatalogue(db, _clock);
+        var rules = new CatalogueRulesService(db, catalogue, _clock);
+        await using var ctx = db.CreateDbContext();
+        var product = await ctx.Products.AsNoTracking().Include(p => p.Schedules).FirstAsync(p => p.Code == "HPV2-CECOLIN");
+        var band = product.Schedules.OrderBy(s => s.MinAgeMonths).First();
+        var doses = band.DoseCount;
+        await catalogue.GetAsync();
+
+        await rules.UpdateScheduleAsync(band.Id, new ScheduleInput(band.MinAgeMonths, band.MaxAgeMonthsExclusive, doses + 1), "cdc");
+        var grown = (await catalogue.GetAsync()).Find(product.Id)!.Schedules.Single(s => s.Id == band.Id);
+        Assert.Equal(doses + 1, grown.DoseCount);
+        Assert.Equal(Enumerable.Range(1, doses + 1), grown.Doses.Select(d => d.DoseNumber).OrderBy(n => n));
+
+        await rules.UpdateScheduleAsync(band.Id, new ScheduleInput(band.MinAgeMonths, band.MaxAgeMonthsExclusive, 1), "cdc");
+        await using var check = db.CreateDbContext();
+        Assert.Equal([1], await check.DoseRules.Where(r => r.ScheduleId == band.Id).Select(r => r.DoseNumber).ToListAsync());
+        Assert.Equal(2, await check.AuditEntries.CountAsync(a => a.Action == "catalogue.schedule"));
+    }
+
+    [Fact]
+    public async Task Overlapping_age_bands_are_refused()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var rules = new CatalogueRulesService(db, new VaccineCatalogue(db, _clock), _clock);
+        await using var ctx = db.CreateDbContext();
+        var bands = (await ctx.Products.AsNoTracking().Include(p => p.Schedules).FirstAsync(p => p.Code == "HPV2-CECOLIN")).Schedules.OrderBy(s => s.MinAgeMonths).ToList();
+        Assert.True(bands.Count >= 2, "Cecolin has two age bands (9-14 and 15-45 years)");
+        var e = await Assert.ThrowsAsync<DomainValidationException>(() =>
+            rules.UpdateScheduleAsync(bands[0].Id, new ScheduleInput(bands[0].MinAgeMonths, bands[1].MinAgeMonths + 12, bands[0].DoseCount), "cdc"));
+        Assert.Contains(e.Errors, x => x.Field == "minAgeMonths" && x.Message.En.Contains("overlaps"));
+        var bad = await Assert.ThrowsAsync<DomainValidationException>(() => rules.UpdateScheduleAsync(bands[0].Id, new ScheduleInput(0, null, 0), "cdc"));
+        Assert.Contains(bad.Errors, x => x.Field == "doseCount");
+    }
+
+    [Fact]
+    public async Task Series_group_decides_which_products_count_for_each_other()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var catalogue = new VaccineCatalogue(db, _clock);
+        var rules = new CatalogueRulesService(db, catalogue, _clock);
+        await using var ctx = db.CreateDbContext();
+        var bibp = await ctx.Products.AsNoTracking().FirstAsync(p => p.Code == "COVID-BIBP");
+        var sinovac = await ctx.Products.AsNoTracking().FirstAsync(p => p.Code == "COVID-SINOVAC");
+        Assert.Contains((await catalogue.GetAsync()).Series(bibp.SeriesGroup), p => p.Id == sinovac.Id);
+
+        await rules.UpdateSeriesGroupAsync(sinovac.Id, "COVID-SINOVAC-ONLY", "cdc");
+
+        var snapshot = await catalogue.GetAsync();
+        Assert.DoesNotContain(snapshot.Series(bibp.SeriesGroup), p => p.Id == sinovac.Id);
+        Assert.Equal([sinovac.Id], snapshot.Series("COVID-SINOVAC-ONLY").Select(p => p.Id));
+        await Assert.ThrowsAsync<DomainValidationException>(() => rules.UpdateSeriesGroupAsync(sinovac.Id, "  ", "cdc"));
+    }
+
     private async Task<(long ProductId, long SlotId, long AccountId, long ResidentId)> ArrangeAsync(TestDatabase db, int age)
     {
         await using var ctx = db.CreateDbContext();

@@ -92,4 +92,9 @@ public static class RuleTexts
     public static string Schedule(int from, int? to, int doses) =>
         T($"{from}月龄起{(to is { } t ? $"至{t}月龄前" : "")}：{doses}剂", $"From {from} months{(to is { } t2 ? $" to under {t2}" : "")}: {doses} doses");
     public static string NotFound => T("疫苗不存在", "No such vaccine");
+    public static string SeriesGroup => T("所属系列", "Series group");
+    public static string SeriesGroupHelp => T("同一系列的疫苗可互相续种、合并计算剂次", "Vaccines of one series count for each other's doses");
+    public static string BandFrom => T("首剂年龄起（月）", "First dose from (months)");
+    public static string BandTo => T("至（月，不含）", "To under (months)");
+    public static string DoseCount => T("剂次数", "Doses");
 }
