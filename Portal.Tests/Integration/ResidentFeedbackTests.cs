@@ -2,22 +2,31 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Portal.Data;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
 
 /// <summary>满意度评价与意见反馈 and 预约接种问卷 over real HTTP.</summary>
-public sealed class ResidentFeedbackTests : IAsyncLifetime
+public abstract class ResidentFeedbackTests : IAsyncLifetime
 {
+    private string? _skip;
+
+    protected abstract DatabaseProvider Provider { get; }
+
     private PortalFactory _factory = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _factory = PortalFactory.Sqlite();
-        return Task.CompletedTask;
+        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
+        if (factory is null) return;
+        _factory = factory;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+    }
 
     private static async Task<JsonElement> PostAsync(HttpClient client, string url, object body, HttpStatusCode expected = HttpStatusCode.Created)
     {
@@ -26,9 +35,10 @@ public sealed class ResidentFeedbackTests : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rating_only_for_the_accounts_own_dose_and_once()
     {
+        Skip.If(_skip is not null, _skip);
         var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
         var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "李四");
         var dose = await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today));
@@ -51,9 +61,10 @@ public sealed class ResidentFeedbackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync("/api/v1/me/feedback")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Questionnaire_is_seeded_per_adult_programme_and_flags_contraindications()
     {
+        Skip.If(_skip is not null, _skip);
         var anonymous = _factory.CreateClient();
         var list = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/questionnaires?programme=PPSV23");
         var questionnaire = Assert.Single(list.EnumerateArray());
@@ -85,4 +96,14 @@ public sealed class ResidentFeedbackTests : IAsyncLifetime
         await PostAsync(stranger, url, new { residentId, answers = healthy }, HttpStatusCode.NotFound);
         await PostAsync(client, "/api/v1/me/questionnaires/987654/responses", new { residentId, answers = healthy }, HttpStatusCode.NotFound);
     }
+}
+
+public sealed class ResidentFeedbackOnSqliteTests : ResidentFeedbackTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class ResidentFeedbackOnPostgreSqlTests : ResidentFeedbackTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }
