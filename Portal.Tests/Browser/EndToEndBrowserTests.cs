@@ -33,11 +33,7 @@ public sealed class EndToEndBrowserTests(ITestOutputHelper output)
             var page = await context.NewPageAsync();
 
             // Sign in to the console as the CDC administrator.
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#login-username", "cdc");
-            await page.FillAsync("#login-password", "BlazorVax@2026");
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            await Chromium.SignInToConsoleAsync(page, "cdc");
 
             // Open the big screen and wait until it is interactive (subscribed to the live notifier).
             await page.GotoAsync("/screen");

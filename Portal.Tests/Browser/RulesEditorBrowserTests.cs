@@ -40,11 +40,7 @@ public sealed class RulesEditorBrowserTests
         try
         {
             var page = await (await browser.NewContextAsync(new() { BaseURL = baseUrl })).NewPageAsync();
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#login-username", "cdc");
-            await page.FillAsync("#login-password", "BlazorVax@2026");
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            await Chromium.SignInToConsoleAsync(page, "cdc");
 
             await page.GotoAsync("/vaccines");
             await page.Locator($"a.rules-link[href='/vaccines/{productId}/rules']").ClickAsync(new() { Timeout = 30_000 });

@@ -172,27 +172,6 @@ public sealed class BookingHotPathTests
         return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
-    private async Task<(long SlotId, List<(long AccountId, long ResidentId)> People)> ArrangeAsync(TestDatabase db, int capacity, int count)
-    {
-        await using var ctx = db.CreateDbContext();
-        var street = await ctx.Streets.FirstAsync();
-        var site = new Site { Code = "H-" + Guid.NewGuid().ToString("N")[..6], Name = "测试门诊", Kind = SiteKind.Clinic, DistrictCode = street.DistrictCode, StreetCode = street.Code };
-        ctx.Sites.Add(site);
-        var product = await ctx.Products.FirstAsync(p => p.Code == "COVID-BIBP");
-        await ctx.SaveChangesAsync();
-        var slot = new Slot { SiteId = site.Id, ProductId = product.Id, Date = ChinaTime.Today(_clock).AddDays(1), StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = capacity };
-        ctx.Slots.Add(slot);
-        var accounts = Enumerable.Range(0, count).Select(i => new ResidentAccount { PhoneHash = $"h{i}-{Guid.NewGuid():N}", PhoneCipher = $"p-{i}", PhoneMasked = "139****0000" }).ToList();
-        var residents = Enumerable.Range(0, count).Select(i => new Resident
-        {
-            Name = $"居民{i}", IdKind = IdDocumentKind.Passport, IdNumberCipher = "x", IdNumberHash = $"r{i}-{Guid.NewGuid():N}", IdNumberMasked = "x",
-            Sex = Sex.Female, BirthDate = new DateOnly(1990, 1, 1), Residency = ResidencyKind.Household,
-        }).ToList();
-        ctx.ResidentAccounts.AddRange(accounts);
-        ctx.Residents.AddRange(residents);
-        await ctx.SaveChangesAsync();
-        ctx.FamilyMembers.AddRange(accounts.Zip(residents).Select(p => new FamilyMember { AccountId = p.First.Id, ResidentId = p.Second.Id, Relationship = Relationship.Self }));
-        await ctx.SaveChangesAsync();
-        return (slot.Id, accounts.Zip(residents).Select(p => (p.First.Id, p.Second.Id)).ToList());
-    }
+    private Task<(long SlotId, List<(long AccountId, long ResidentId)> People)> ArrangeAsync(TestDatabase db, int capacity, int count) =>
+        BookingArrangements.SlotAndPeopleAsync(db, ChinaTime.Today(_clock).AddDays(1), capacity, count);
 }

@@ -84,6 +84,16 @@ public static class Chromium
     /// Starts Playwright and a headless Chromium. The caller owns both:
     /// <c>await browser.DisposeAsync(); playwright.Dispose();</c>.
     /// </summary>
+    /// <summary>Signs in to the console through the login form (demo password) and waits to leave the login page.</summary>
+    public static async Task SignInToConsoleAsync(IPage page, string userName)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#login-username", userName);
+        await page.FillAsync("#login-password", "BlazorVax@2026");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+    }
+
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         var executable = ExecutablePath

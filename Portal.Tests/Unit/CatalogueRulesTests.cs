@@ -161,24 +161,10 @@ public sealed class CatalogueRulesTests
 
     private async Task<(long ProductId, long SlotId, long AccountId, long ResidentId)> ArrangeAsync(TestDatabase db, int age)
     {
-        await using var ctx = db.CreateDbContext();
-        var street = await ctx.Streets.FirstAsync();
-        var site = new Site { Code = "R-" + Guid.NewGuid().ToString("N")[..6], Name = "规则门诊", Kind = SiteKind.Clinic, DistrictCode = street.DistrictCode, StreetCode = street.Code };
-        ctx.Sites.Add(site);
-        var product = await ctx.Products.FirstAsync(p => p.Code == "COVID-BIBP");
-        await ctx.SaveChangesAsync();
         var date = ChinaTime.Today(_clock).AddDays(1);
-        var slot = new Slot { SiteId = site.Id, ProductId = product.Id, Date = date, StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = 5 };
-        var account = new ResidentAccount { PhoneHash = "rules", PhoneCipher = "x", PhoneMasked = "x" };
-        var resident = new Resident
-        {
-            Name = "规则", IdKind = IdDocumentKind.Passport, IdNumberCipher = "x", IdNumberHash = "rules", IdNumberMasked = "x",
-            Sex = Sex.Female, BirthDate = date.AddYears(-age), Residency = ResidencyKind.Household,
-        };
-        ctx.AddRange(slot, account, resident);
-        await ctx.SaveChangesAsync();
-        ctx.FamilyMembers.Add(new FamilyMember { AccountId = account.Id, ResidentId = resident.Id, Relationship = Relationship.Self });
-        await ctx.SaveChangesAsync();
-        return (product.Id, slot.Id, account.Id, resident.Id);
+        var (slotId, people) = await BookingArrangements.SlotAndPeopleAsync(db, date, capacity: 5, count: 1, birthDate: date.AddYears(-age));
+        await using var ctx = db.CreateDbContext();
+        var productId = await ctx.Slots.Where(s => s.Id == slotId).Select(s => s.ProductId).SingleAsync();
+        return (productId, slotId, people[0].AccountId, people[0].ResidentId);
     }
 }
