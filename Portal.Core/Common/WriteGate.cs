@@ -7,9 +7,10 @@ namespace Portal.Core.Common;
 /// Queues SQLite write transactions in process memory. SQLite has one writer per file: when many bookings
 /// start transactions together, the losers wait inside sqlite3_step (busy_timeout), which blocks a thread-pool
 /// thread each; 64 such waits starve the pool and the whole server slows down (measured: the flash crowd sold
-/// 1,000 places at ~200 bookings/s with the CPU 35 % idle). Waiting here is asynchronous and first-come first-served,
-/// so the lock is always free when a gated transaction begins. Other servers (PostgreSQL, SQL Server) lock rows,
-/// not the database, and pass straight through.
+/// 1,000 places at ~200 bookings/s with the CPU a third idle). Waiting here is asynchronous and first-come
+/// first-served, so gated transactions never wait for each other inside SQLite (an ungated writer, such as a
+/// background job, still meets busy_timeout). Other servers (PostgreSQL, SQL Server) lock rows, not the database,
+/// and pass straight through.
 /// </summary>
 public static class WriteGate
 {
