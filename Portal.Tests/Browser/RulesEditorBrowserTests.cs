@@ -42,9 +42,12 @@ public sealed class RulesEditorBrowserTests
             var page = await (await browser.NewContextAsync(new() { BaseURL = baseUrl })).NewPageAsync();
             await Chromium.SignInToConsoleAsync(page, "cdc");
 
+            // The list links to the editor (a click during the circuit's start-up can be lost, so the test follows the link's address).
             await page.GotoAsync("/vaccines");
-            await page.Locator($"a.rules-link[href='/vaccines/{productId}/rules']").ClickAsync(new() { Timeout = 30_000 });
-            await page.Locator("#rules-min-age").WaitForAsync(new() { Timeout = 30_000 });
+            var link = page.Locator($"a.rules-link[href='/vaccines/{productId}/rules']");
+            await link.WaitForAsync(new() { Timeout = 30_000 });
+            await page.GotoAsync((await link.GetAttributeAsync("href"))!);
+            await page.Locator("#rules-form[data-ready=true]").WaitForAsync(new() { Timeout = 30_000 });
             await page.FillAsync("#rules-min-age", "480");
             await page.Locator("#rules-min-age").BlurAsync();
             await page.ClickAsync("#rules-save-product");
