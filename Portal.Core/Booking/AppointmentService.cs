@@ -109,7 +109,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         var taken = await db.Set<Slot>().Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
         if (taken == 0)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+            throw BookingService.SlotFull();
         var moved = await db.Set<Appointment>().Where(a => a.Id == appointmentId && a.Status == AppointmentStatus.Booked && a.SlotId == appointment.SlotId)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.SlotId, slot.Id).SetProperty(x => x.SiteId, slot.SiteId)
                 .SetProperty(x => x.Date, slot.Date).SetProperty(x => x.UpdatedAt, now), ct);

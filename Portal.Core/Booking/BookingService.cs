@@ -137,8 +137,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         catch (DbUpdateException)
         {
             await tx.RollbackAsync(ct);
-            throw new DomainProblemException(ProblemKind.Conflict, "already_booked",
-                new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
+            throw AlreadyBooked();
         }
         if (offer is not null)
         {
@@ -171,7 +170,10 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     private static AppointmentDto Dto(Appointment a, Slot slot, string site, VaccineProduct product) =>
         new(a.Id, a.ResidentId, slot.Id, slot.SiteId, site, product.Id, product.Name, a.DoseNumber, slot.Date, slot.StartTime, slot.EndTime, a.Status);
 
-    private static DomainProblemException SlotFull() => new(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+    internal static DomainProblemException SlotFull() => new(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+
+    internal static DomainProblemException AlreadyBooked() =>
+        new(ProblemKind.Conflict, "already_booked", new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
 
     public async Task<IReadOnlyList<AppointmentDto>> ListForAccountAsync(long accountId, CancellationToken ct = default)
     {

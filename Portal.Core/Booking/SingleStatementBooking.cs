@@ -55,8 +55,7 @@ internal static class SingleStatementBooking
         }
         catch (DbException e) when (e.SqlState == UniqueViolation)
         {
-            throw new DomainProblemException(ProblemKind.Conflict, "already_booked",
-                new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
+            throw BookingService.AlreadyBooked();
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
         DateOnly on, int? doseNumber, CancellationToken ct)
     {
         var group = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.Id == productId).Select(p => p.SeriesGroup).FirstOrDefaultAsync(ct)
-            ?? throw ProductNotFound();
+            ?? throw VaccineCatalogue.ProductNotFound();
         // The product's series group holds the product itself: a catalogue of just that group is all the engine reads.
         var catalogue = new CatalogueSnapshot(await SeriesProductsAsync(db, group, ct), DateTimeOffset.MinValue);
         return await EvaluateAsync(db, catalogue, productId, resident, on, doseNumber, ct);
@@ -40,10 +40,8 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
     public static async Task<(VaccineProduct Product, EligibilityResult Result)> EvaluateAsync(DbContext db, CatalogueSnapshot catalogue,
         long productId, Resident resident, DateOnly on, int? doseNumber, CancellationToken ct)
     {
-        var product = catalogue.Find(productId) ?? throw ProductNotFound();
-        var history = await HistoryAsync(db, resident.Id, product.SeriesGroup, ct);
-        return (product, EligibilityEngine.Check(product, new PersonFacts(resident.BirthDate, resident.Sex), history, on, doseNumber,
-            catalogue.Series(product.SeriesGroup)));
+        var product = catalogue.Find(productId) ?? throw VaccineCatalogue.ProductNotFound();
+        return Evaluate(catalogue, productId, resident, await HistoryAsync(db, resident.Id, product.SeriesGroup, ct), on, doseNumber);
     }
 
     /// <summary>The engine alone: rules from the snapshot, the person's doses already read (any series; the
@@ -51,14 +49,11 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
     public static (VaccineProduct Product, EligibilityResult Result) Evaluate(CatalogueSnapshot catalogue, long productId, Resident resident,
         IEnumerable<DoseRecord> allDoses, DateOnly on, int? doseNumber)
     {
-        var product = catalogue.Find(productId) ?? throw ProductNotFound();
+        var product = catalogue.Find(productId) ?? throw VaccineCatalogue.ProductNotFound();
         var series = catalogue.Series(product.SeriesGroup);
         var history = allDoses.Where(d => series.Any(p => p.Id == d.ProductId)).ToList();
         return (product, EligibilityEngine.Check(product, new PersonFacts(resident.BirthDate, resident.Sex), history, on, doseNumber, series));
     }
-
-    private static DomainProblemException ProductNotFound() =>
-        new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
 
     /// <summary>Throws 409 "not_eligible" with every blocking reason (zh and en) when the result is not eligible.</summary>
     public static void EnsureEligible(EligibilityResult result)

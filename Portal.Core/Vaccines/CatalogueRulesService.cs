@@ -36,15 +36,14 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         if (errors.Count > 0) throw new DomainValidationException(errors);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw ProductNotFound();
-        var before = $"age {product.MinAgeMonths}-{product.MaxAgeMonthsExclusive?.ToString() ?? "∞"} sex {product.RequiredSex?.ToString() ?? "any"} scarce {product.IsScarce} active {product.IsActive}";
+        var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw VaccineCatalogue.ProductNotFound();
+        var before = Describe(product);
         product.MinAgeMonths = input.MinAgeMonths;
         product.MaxAgeMonthsExclusive = input.MaxAgeMonthsExclusive;
         product.RequiredSex = input.RequiredSex;
         product.IsScarce = input.IsScarce;
         product.IsActive = input.IsActive;
-        var after = $"age {product.MinAgeMonths}-{product.MaxAgeMonthsExclusive?.ToString() ?? "∞"} sex {product.RequiredSex?.ToString() ?? "any"} scarce {product.IsScarce} active {product.IsActive}";
-        db.Add(Audit(userName, "catalogue.product.rules", nameof(VaccineProduct), product.Id, $"{product.Code}: {before} -> {after}"));
+        db.Add(Audit(userName, "catalogue.product.rules", nameof(VaccineProduct), product.Id, $"{product.Code}: {before} -> {Describe(product)}"));
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
     }
@@ -98,7 +97,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         if (overlaps.Any(o => input.MinAgeMonths < (o.MaxAgeMonthsExclusive ?? int.MaxValue) && o.MinAgeMonths < (input.MaxAgeMonthsExclusive ?? int.MaxValue)))
             throw new DomainValidationException("minAgeMonths", new("年龄段与该疫苗的其他免疫程序重叠", "The age band overlaps another schedule of this vaccine"));
 
-        var before = $"{schedule.MinAgeMonths}-{schedule.MaxAgeMonthsExclusive?.ToString() ?? "∞"} months, {schedule.DoseCount} doses";
+        var before = Describe(schedule);
         schedule.MinAgeMonths = input.MinAgeMonths;
         schedule.MaxAgeMonthsExclusive = input.MaxAgeMonthsExclusive;
         foreach (var extra in schedule.Doses.Where(d => d.DoseNumber > input.DoseCount).ToList())
@@ -107,7 +106,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
             db.Add(new DoseRule { ScheduleId = schedule.Id, DoseNumber = dose, From = IntervalFrom.PreviousDose, MinIntervalMonths = dose == 1 ? 0 : 1 });
         schedule.DoseCount = input.DoseCount;
         db.Add(Audit(userName, "catalogue.schedule", nameof(DoseSchedule), schedule.Id,
-            $"product {schedule.ProductId}: {before} -> {schedule.MinAgeMonths}-{schedule.MaxAgeMonthsExclusive?.ToString() ?? "∞"} months, {schedule.DoseCount} doses"));
+            $"product {schedule.ProductId}: {before} -> {Describe(schedule)}"));
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
     }
@@ -119,19 +118,21 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         if (seriesGroup.Length is 0 or > 64)
             throw new DomainValidationException("seriesGroup", new("系列名称须为1至64个字符", "The series group must be 1 to 64 characters"));
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw ProductNotFound();
+        var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw VaccineCatalogue.ProductNotFound();
         db.Add(Audit(userName, "catalogue.series_group", nameof(VaccineProduct), product.Id, $"{product.Code}: {product.SeriesGroup} -> {seriesGroup}"));
         product.SeriesGroup = seriesGroup;
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
     }
 
+    private static string Describe(VaccineProduct p) =>
+        $"age {p.MinAgeMonths}-{p.MaxAgeMonthsExclusive?.ToString() ?? "∞"} sex {p.RequiredSex?.ToString() ?? "any"} scarce {p.IsScarce} active {p.IsActive}";
+
+    private static string Describe(DoseSchedule s) => $"{s.MinAgeMonths}-{s.MaxAgeMonthsExclusive?.ToString() ?? "∞"} months, {s.DoseCount} doses";
+
     private static string Interval(DoseRule r) =>
         $"min {r.MinIntervalMonths}m{r.MinIntervalDays}d max {(r.MaxIntervalMonths is null && r.MaxIntervalDays is null ? "none" : $"{r.MaxIntervalMonths ?? 0}m{r.MaxIntervalDays ?? 0}d")}";
 
     private AuditEntry Audit(string userName, string action, string type, long id, string detail) =>
         new() { At = clock.GetUtcNow(), UserName = userName, Action = action, EntityType = type, EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail = detail };
-
-    private static DomainProblemException ProductNotFound() =>
-        new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
 }

@@ -83,6 +83,8 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
 
     /// <summary>The product, or 404 "product_not_found".</summary>
     public async ValueTask<VaccineProduct> RequireAsync(long productId, CancellationToken ct = default) =>
-        (await GetAsync(ct)).Find(productId)
-        ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
+        (await GetAsync(ct)).Find(productId) ?? throw ProductNotFound();
+
+    public static DomainProblemException ProductNotFound() =>
+        new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
 }

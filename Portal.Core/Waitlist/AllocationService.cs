@@ -49,7 +49,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var product = await db.Set<VaccineProduct>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.ProductId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
+            ?? throw VaccineCatalogue.ProductNotFound();
         if (!product.IsScarce)
             throw new DomainValidationException("productId", new("该疫苗不是紧缺疫苗", "This vaccine is not a scarce product"));
         var now = clock.GetUtcNow();

@@ -40,7 +40,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         if (request.PreferredSiteId is { } siteId && !await db.Set<Site>().AnyAsync(s => s.Id == siteId && s.IsActive, ct))
             throw new DomainValidationException("preferredSiteId", new("接种点不存在", "No such vaccination site"));
         var product = await db.Set<VaccineProduct>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
+            ?? throw VaccineCatalogue.ProductNotFound();
         if (!product.IsScarce || !product.IsActive)
             throw new DomainValidationException("productId", new("该疫苗无需排队登记，可直接预约", "This vaccine is not allocated through the waitlist: book it directly"));
 
