@@ -52,8 +52,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
         var now = clock.GetUtcNow();
 
-        using var writing = await WriteGate.EnterAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
         // Conditional on Booked: of two racing cancellations only one frees the place.
         var changed = await db.Set<Appointment>().Where(a => a.Id == appointmentId && a.Status == AppointmentStatus.Booked)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, AppointmentStatus.Cancelled).SetProperty(x => x.ActiveKey, (string?)null)
@@ -104,8 +103,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == slot.SiteId).Select(s => s.Name).FirstAsync(ct);
         var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
 
-        using var writing = await WriteGate.EnterAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
         var taken = await db.Set<Slot>().Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
         if (taken == 0)

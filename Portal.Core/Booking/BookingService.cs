@@ -125,8 +125,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             return Dto(appointment, slot, site, product);
         }
 
-        using var writing = await WriteGate.EnterAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
         // The appointment and its confirmation go in before the slot's counter is taken, so the hot slot row is
         // locked for as short a time as this transaction allows (PostgreSQL does better still: SingleStatementBooking).
         db.Add(appointment);

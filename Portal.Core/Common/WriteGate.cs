@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Portal.Core.Common;
 
@@ -19,6 +20,22 @@ public static class WriteGate
     // One gate per database file: SQLite's lock is per file, and a process may open several (the tests do).
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
+    /// <summary>Begins a write transaction, queued behind this process's other SQLite writers; the queue is left
+    /// when the transaction is disposed.</summary>
+    public static async Task<IDbContextTransaction> BeginTransactionAsync(DbContext db, CancellationToken ct)
+    {
+        var gate = await EnterAsync(db, ct);
+        try
+        {
+            return new GatedTransaction(await db.Database.BeginTransactionAsync(ct), gate);
+        }
+        catch
+        {
+            gate.Dispose();
+            throw;
+        }
+    }
+
     public static async ValueTask<IDisposable> EnterAsync(DbContext db, CancellationToken ct)
     {
         if (db.Database.ProviderName != SqliteProvider) return Open.Instance;
@@ -26,6 +43,27 @@ public static class WriteGate
         var gate = Gates.GetOrAdd(file, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         return new Release(gate);
+    }
+
+    private sealed class GatedTransaction(IDbContextTransaction inner, IDisposable gate) : IDbContextTransaction
+    {
+        public Guid TransactionId => inner.TransactionId;
+        public void Commit() => inner.Commit();
+        public Task CommitAsync(CancellationToken cancellationToken = default) => inner.CommitAsync(cancellationToken);
+        public void Rollback() => inner.Rollback();
+        public Task RollbackAsync(CancellationToken cancellationToken = default) => inner.RollbackAsync(cancellationToken);
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            gate.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            gate.Dispose();
+        }
     }
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable

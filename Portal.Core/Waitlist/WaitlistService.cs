@@ -56,8 +56,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
                 new("已接种首剂，后续剂次可直接预约", "The first dose has been given: book the next doses directly"));
 
         var now = clock.GetUtcNow();
-        using var writing = await WriteGate.EnterAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
         // Locks the resident's row, so two simultaneous registrations of one person run one after the other.
         await db.Set<Resident>().Where(r => r.Id == residentId).ExecuteUpdateAsync(r => r.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt), ct);
         if (await db.Set<WaitlistEntry>().AnyAsync(e => e.ResidentId == residentId && e.ProductId == productId

@@ -65,6 +65,21 @@ public sealed class BookingHotPathTests
         (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
 
+    [Fact]
+    public async Task A_sqlite_write_transaction_holds_the_queue_until_it_is_disposed()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        await using var a = db.CreateDbContext();
+        await using var b = db.CreateDbContext();
+        var tx = await WriteGate.BeginTransactionAsync(a, CancellationToken.None);
+        var waiting = WriteGate.EnterAsync(b, CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted, "a writer got in while a gated transaction was open");
+        await tx.CommitAsync();
+        await tx.DisposeAsync();
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
     [SkippableFact]
     public async Task Postgresql_writers_pass_straight_through_the_gate()
     {
