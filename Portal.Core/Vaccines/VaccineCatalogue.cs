@@ -47,6 +47,7 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
 
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile CatalogueSnapshot? _current;
+    private long _generation;
 
     public VaccineCatalogue(IDbContextFactory<DbContext> contexts, TimeProvider clock) : this(contexts, clock, DefaultMaxAge) { }
 
@@ -64,7 +65,12 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
         {
             var again = _current;
             if (again is not null && again != current && clock.GetUtcNow() - again.LoadedAt < MaxAge) return again;
-            return _current = await LoadAsync(ct);
+            var generation = Volatile.Read(ref _generation);
+            var loaded = await LoadAsync(ct);
+            // An edit committed while this load was reading may be missing from it: keep it only if no Invalidate
+            // came in between, so the next caller reloads rather than serving the old rules for a whole MaxAge.
+            if (Volatile.Read(ref _generation) == generation) _current = loaded;
+            return loaded;
         }
         finally
         {
@@ -79,7 +85,11 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
     }
 
     /// <summary>The next read loads the catalogue afresh (after an edit of products, schedules or rules).</summary>
-    public void Invalidate() => _current = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _current = null;
+    }
 
     /// <summary>The product, or 404 "product_not_found".</summary>
     public async ValueTask<VaccineProduct> RequireAsync(long productId, CancellationToken ct = default) =>

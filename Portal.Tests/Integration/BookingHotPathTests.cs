@@ -45,6 +45,33 @@ public sealed class BookingHotPathTests
     }
 
     [Fact]
+    public async Task An_edit_made_while_the_catalogue_loads_is_not_hidden_by_that_load()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        VaccineCatalogue? catalogue = null;
+        var loads = 0;
+        // The first load's context is created, then an edit commits and invalidates before that load returns.
+        var factory = new HookedFactory(db, () => { if (Interlocked.Increment(ref loads) == 1) catalogue!.Invalidate(); });
+        catalogue = new VaccineCatalogue(factory, _clock, TimeSpan.FromSeconds(60));
+
+        var first = await catalogue.GetAsync();
+        var second = await catalogue.GetAsync();
+
+        Assert.NotSame(first, second);
+        Assert.Equal(2, loads);
+        Assert.Same(second, await catalogue.GetAsync());
+    }
+
+    private sealed class HookedFactory(TestDatabase db, Action onCreate) : IDbContextFactory<DbContext>
+    {
+        public DbContext CreateDbContext()
+        {
+            onCreate();
+            return db.CreateDbContext();
+        }
+    }
+
+    [Fact]
     public async Task Sqlite_writers_queue_in_process_one_at_a_time()
     {
         var db = await TestDatabase.SqliteAsync();
