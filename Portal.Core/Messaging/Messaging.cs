@@ -39,6 +39,8 @@ public class SmsOutboxMessage
     public string Body { get; set; } = "";
     public SmsStatus Status { get; set; }
     public int Attempts { get; set; }
+    /// <summary>Set by the dispatch round that last claimed the message; only that round may record its outcome.</summary>
+    public Guid? ClaimToken { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }

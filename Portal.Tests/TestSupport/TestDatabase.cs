@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Data;
 using Portal.Data.Seed;
 
@@ -18,10 +19,14 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
 
     public DatabaseProvider Provider { get; }
 
-    public static Task<TestDatabase> SqliteAsync()
+    public static Task<TestDatabase> SqliteAsync() => SqliteAsync(null);
+
+    /// <param name="interceptor">Another interceptor for every context (e.g. one that counts commands).</param>
+    public static Task<TestDatabase> SqliteAsync(IInterceptor? interceptor)
     {
         var cs = SqliteConnectionStrings.WithDefaults(SqliteFiles.ConnectionStringFor(SqliteFiles.NewDatabaseFile("svc")));
-        var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(cs).AddInterceptors(SqliteTestPragmas.Instance).Options;
+        var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(cs)
+            .AddInterceptors(interceptor is null ? [SqliteTestPragmas.Instance] : [SqliteTestPragmas.Instance, interceptor]).Options;
         return InitAsync(new TestDatabase(DatabaseProvider.Sqlite, () => new SqliteDbContext(options)));
     }
 

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Messaging;
 using Portal.Data;
@@ -134,6 +136,63 @@ public sealed class SmsDispatchServiceTests
     }
 
     [Fact]
+    public async Task A_round_of_a_hundred_messages_takes_a_few_statements_not_one_per_message()
+    {
+        // A flash crowd's confirmations are written as fast as bookings are made; a dispatcher that claims and
+        // records each message in its own UPDATE doubled the database's write load exactly then.
+        var commands = new CommandCounter();
+        var db = await TestDatabase.SqliteAsync(commands);
+        var clock = new FakeTimeProvider(Start);
+        var protector = SmsTestKit.NewProtector();
+        var phones = await SmsTestKit.EnqueueAsync(db, protector, Start, 100);
+        var gateway = new RecordingSmsGateway();
+        commands.Reset();
+
+        var result = await SmsTestKit.Dispatcher(db, protector, gateway, clock).DispatchDueAsync(100);
+
+        Assert.Equal(100, result.Sent);
+        Assert.Equal(phones.Order(), gateway.Sent.Select(s => s.Phone).Order());
+        // One read, one claim, one UPDATE per 25 sent.
+        Assert.Equal(2 + 100 / 25, commands.Count);
+        await using var ctx = db.CreateDbContext();
+        Assert.Equal(100, await ctx.SmsOutbox.CountAsync(m => m.Status == SmsStatus.Sent && m.Attempts == 1 && m.SentAt == Start));
+    }
+
+    [Fact]
+    public async Task A_round_whose_lease_ran_out_cannot_record_over_the_next_claim()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var clock = new FakeTimeProvider(Start);
+        var protector = SmsTestKit.NewProtector();
+        await SmsTestKit.EnqueueAsync(db, protector, Start, 1);
+        var stalled = new StallingSmsGateway();
+        var options = new SmsOptions { Lease = TimeSpan.FromMinutes(2) };
+        var first = SmsTestKit.Dispatcher(db, protector, stalled, clock, options);
+        var secondGateway = new RecordingSmsGateway { Down = true };
+        var second = SmsTestKit.Dispatcher(db, protector, secondGateway, clock, options);
+
+        // The first round claims the message and stalls in the gateway past its lease.
+        var late = first.DispatchDueAsync(10);
+        await stalled.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        clock.Advance(options.Lease + TimeSpan.FromSeconds(1));
+        // Another instance claims it again, and its attempt fails: it schedules a retry.
+        Assert.Equal(1, (await second.DispatchDueAsync(10)).Retrying);
+        var retry = await SingleAsync(db);
+
+        // The first round's gateway call finally returns: it may not mark the row, which now belongs to the retry.
+        stalled.Release.SetResult();
+        var result = await late;
+
+        Assert.Equal(0, result.Sent);
+        var row = await SingleAsync(db);
+        Assert.Equal(SmsStatus.Pending, row.Status);
+        Assert.Equal(2, row.Attempts);
+        Assert.Equal(retry.NextAttemptAt, row.NextAttemptAt);
+        Assert.Equal(retry.ClaimToken, row.ClaimToken);
+        Assert.Null(row.SentAt);
+    }
+
+    [Fact]
     public void Backoff_doubles_with_jitter_and_is_capped()
     {
         var first = TimeSpan.FromSeconds(5);
@@ -181,6 +240,40 @@ public sealed class SmsDispatchServiceTests
         Assert.Equal(count, results.SelectMany(r => r).Sum(r => r.Sent));
         await using var ctx = db.CreateDbContext();
         Assert.Equal(count, await ctx.SmsOutbox.CountAsync(m => m.Status == SmsStatus.Sent && m.Attempts == 1));
+    }
+
+    private sealed class StallingSmsGateway : ISmsGateway
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task SendAsync(string phone, string body, CancellationToken ct = default)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Counts the SQL commands (reads and writes) the contexts execute.</summary>
+    private sealed class CommandCounter : DbCommandInterceptor
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
     }
 
     private static async Task<SmsOutboxMessage> SingleAsync(TestDatabase db)
