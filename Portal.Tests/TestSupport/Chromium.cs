@@ -80,10 +80,6 @@ public static class Chromium
         return true;
     }
 
-    /// <summary>
-    /// Starts Playwright and a headless Chromium. The caller owns both:
-    /// <c>await browser.DisposeAsync(); playwright.Dispose();</c>.
-    /// </summary>
     /// <summary>Signs in to the console through the login form (demo password) and waits to leave the login page.</summary>
     public static async Task SignInToConsoleAsync(IPage page, string userName)
     {
@@ -94,6 +90,10 @@ public static class Chromium
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
     }
 
+    /// <summary>
+    /// Starts Playwright and a headless Chromium. The caller owns both:
+    /// <c>await browser.DisposeAsync(); playwright.Dispose();</c>.
+    /// </summary>
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         var executable = ExecutablePath

@@ -91,8 +91,11 @@ public static class ConsoleUiExtensions
         endpoints.MapPost(PageRoutes.Logout, LogoutAsync)
             .ExcludeFromDescription();
 
-    public static Results<RedirectHttpResult, BadRequest<string>> SetCulture(
-        HttpContext context, string? culture, string? redirectUri)
+    /// <remarks>A signed-in staff member's choice is also saved on the account (<see cref="StaffUser.PreferredCulture"/>),
+    /// so it follows them to a browser they have not used before (see <see cref="ApplyPreferredCultureAsync"/>).
+    /// The user manager is optional so that the endpoint works on hosts without Identity.</remarks>
+    public static async Task<Results<RedirectHttpResult, BadRequest<string>>> SetCulture(
+        HttpContext context, string? culture, string? redirectUri, [FromServices] UserManager<StaffUser>? users = null)
     {
         var supported = PortalCultures.Normalize(culture);
         if (supported is null)
@@ -106,9 +109,39 @@ public static class ConsoleUiExtensions
             return TypedResults.BadRequest("redirectUri must be a local path.");
         }
 
+        WriteCultureCookie(context, supported);
+        if (users is not null && context.User.Identity?.IsAuthenticated == true
+            && await users.GetUserAsync(context.User) is { } staff && staff.PreferredCulture != supported)
+        {
+            staff.PreferredCulture = supported;
+            await users.UpdateAsync(staff);
+        }
+        return TypedResults.LocalRedirect(target);
+    }
+
+    /// <summary>At sign-in: a browser without a culture cookie gets the account's saved language; a browser
+    /// whose user chose one (on the login page, say) keeps it, and that choice becomes the saved one.</summary>
+    public static async Task ApplyPreferredCultureAsync(HttpContext context, StaffUser staff, UserManager<StaffUser> users)
+    {
+        var chosen = context.Request.Cookies.TryGetValue(CookieRequestCultureProvider.DefaultCookieName, out var cookie)
+            ? PortalCultures.Normalize(CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value)
+            : null;
+        if (chosen is null)
+        {
+            if (PortalCultures.Normalize(staff.PreferredCulture) is { } saved)
+                WriteCultureCookie(context, saved);
+        }
+        else if (staff.PreferredCulture != chosen)
+        {
+            staff.PreferredCulture = chosen;
+            await users.UpdateAsync(staff);
+        }
+    }
+
+    private static void WriteCultureCookie(HttpContext context, string culture) =>
         context.Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(supported)),
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions
             {
                 Expires = DateTimeOffset.UtcNow.AddYears(1),
@@ -118,8 +151,6 @@ public static class ConsoleUiExtensions
                 Secure = context.Request.IsHttps,
                 Path = "/",
             });
-        return TypedResults.LocalRedirect(target);
-    }
 
     private static async Task<Results<RedirectHttpResult, BadRequest>> LogoutAsync(
         HttpContext context,
