@@ -18,7 +18,7 @@ public sealed record ScheduleInput(int MinAgeMonths, int? MaxAgeMonthsExclusive,
 /// CDC administrators edit the eligibility rules as data: a product's age and sex window, its scarce and active
 /// flags, and each dose's minimum and maximum interval. Every change is audited with the old and new values, and
 /// the in-memory catalogue is invalidated, so the next booking in this instance uses the new rules (other
-/// instances within <see cref="VaccineCatalogue.MaxAge"/>).
+/// instances at once through the Redis relay, or within <see cref="VaccineCatalogue.MaxAge"/> without Redis).
 /// </summary>
 public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts, VaccineCatalogue catalogue, TimeProvider clock)
 {

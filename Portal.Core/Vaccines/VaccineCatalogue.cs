@@ -38,7 +38,8 @@ public sealed class CatalogueSnapshot
 /// rows that change a few times a year, yet every booking, eligibility check and injection needs them; reading them
 /// per request was two of the booking's eight round trips. A snapshot is reused for <see cref="MaxAge"/>; after that
 /// the next caller reloads it while the others keep using the old one. A change made through this process calls
-/// <see cref="Invalidate"/>; other instances see it within <see cref="MaxAge"/>. Callers take the snapshot before
+/// <see cref="Invalidate"/>, which raises <see cref="Invalidated"/>: with Redis configured, the relay passes it to the
+/// other instances at once (<see cref="InvalidateFromAnotherInstance"/>); without, they see it within <see cref="MaxAge"/>. Callers take the snapshot before
 /// they open their own connection, so a reload never waits for a pool that the waiting callers hold.
 /// </summary>
 public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, TimeProvider clock, TimeSpan maxAge)
@@ -84,8 +85,18 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
         return await CatalogueSnapshot.LoadAsync(db, clock.GetUtcNow(), ct);
     }
 
-    /// <summary>The next read loads the catalogue afresh (after an edit of products, schedules or rules).</summary>
+    /// <summary>Raised after an edit made in this process invalidated the catalogue (the Redis relay tells the other instances).</summary>
+    public event Action? Invalidated;
+
+    /// <summary>The next read loads the catalogue afresh (after an edit of products, schedules or rules made here).</summary>
     public void Invalidate()
+    {
+        InvalidateFromAnotherInstance();
+        Invalidated?.Invoke();
+    }
+
+    /// <summary>Another instance edited the catalogue: reload here too, without announcing it again.</summary>
+    public void InvalidateFromAnotherInstance()
     {
         Interlocked.Increment(ref _generation);
         _current = null;

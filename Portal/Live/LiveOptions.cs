@@ -15,6 +15,9 @@ public sealed class LiveOptions
     /// <summary>Redis channel on which instances tell each other about the injections they record.</summary>
     public const string RedisInjectionChannel = "blazorvax:injections";
 
+    /// <summary>Redis channel on which an instance tells the others that it edited the vaccine catalogue.</summary>
+    public const string RedisCatalogueChannel = "blazorvax:catalogue";
+
     /// <summary>Lets unauthenticated clients connect to the hub (test hosts, a kiosk on a closed network).
     /// The /screen page keeps its own policy whatever this says. Default false.</summary>
     public bool AllowAnonymousScreens { get; set; }

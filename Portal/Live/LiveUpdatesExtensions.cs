@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Dashboard;
 using Portal.Core.Injections;
+using Portal.Core.Vaccines;
 using Portal.Hubs;
 using StackExchange.Redis;
 
@@ -47,6 +48,11 @@ public static class LiveUpdatesExtensions
             services.TryAddSingleton(sp => new RedisInjectionRelay(
                 redis, sp.GetRequiredService<LiveDashboardNotifier>(), sp.GetRequiredService<ILogger<RedisInjectionRelay>>()));
             services.AddHostedService(sp => sp.GetRequiredService<RedisInjectionRelay>());
+            // Catalogue edits, so that every instance's next booking follows a changed rule. Only where the app
+            // registered the catalogue (hosts that test the live screens alone do not).
+            services.AddSingleton<IHostedService>(sp => sp.GetService<VaccineCatalogue>() is { } catalogue
+                ? new RedisCatalogueRelay(redis, catalogue, sp.GetRequiredService<ILogger<RedisCatalogueRelay>>())
+                : NoHostedService.Instance);
         }
 
         // Added, not tried: this replaces any placeholder sink registered before it.
@@ -79,4 +85,12 @@ public static class LiveUpdatesExtensions
     }
 
     private sealed class SkipStatusCodePages : ISkipStatusCodePagesMetadata;
+}
+
+/// <summary>Stands in for a hosted service whose dependency the host did not register.</summary>
+internal sealed class NoHostedService : IHostedService
+{
+    public static readonly NoHostedService Instance = new();
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
