@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Portal.Tests.Integration;
@@ -22,9 +20,7 @@ public sealed class EndToEndBrowserTests(ITestOutputHelper output)
     {
         Requirements.Chromium();
         await using var factory = PortalFactory.Sqlite(new Dictionary<string, string?> { ["Live:AllowAnonymousScreens"] = "false" });
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+        var baseUrl = factory.StartOnLoopback();
 
         var (playwright, browser) = await Chromium.LaunchAsync();
         try

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -16,9 +14,7 @@ public sealed class PreferredCultureBrowserTests
     {
         Requirements.Chromium();
         await using var factory = PortalFactory.Sqlite();
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+        var baseUrl = factory.StartOnLoopback();
         Task<string?> SavedAsync() => factory.WithDbAsync(db => db.Users.Where(u => u.UserName == "cdc").Select(u => u.PreferredCulture).SingleAsync());
         Assert.Null(await SavedAsync());
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Tests.TestSupport;
@@ -18,9 +16,7 @@ public sealed class RulesEditorBrowserTests
     {
         Requirements.Chromium();
         await using var factory = PortalFactory.Sqlite();
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+        var baseUrl = factory.StartOnLoopback();
         var productId = await factory.WithDbAsync(db => db.Products.Where(p => p.Code == "COVID-BIBP").Select(p => p.Id).FirstAsync());
 
         // A 30-year-old resident and a slot: bookable under the seeded rule (3 years and up).

@@ -72,6 +72,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return slot.Id;
     });
 
+    /// <summary>Serves the portal on a real loopback port (for a browser) and returns its base address.</summary>
+    public string StartOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+    }
+
     public string SmsOutboxPath => Path.Combine(DataFolder, "sms", "outbox.jsonl");
 
     public async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> work)
