@@ -12,32 +12,19 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>档案绑定, 自助建档 and 迁档: resident requests over HTTP, site review through the service the console page uses.</summary>
-public abstract class ResidentArchivesTests : IAsyncLifetime
+public abstract class ResidentArchivesTests : PortalOnProvider
 {
-    private string? _skip;
-
-    protected abstract DatabaseProvider Provider { get; }
-
-    private PortalFactory _factory = null!;
     private long _siteA, _siteB;
     private string _districtA = "", _districtB = "";
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
-        if (factory is null) return;
-        _factory = factory;
-        (_siteA, _districtA, _siteB, _districtB) = await _factory.WithDbAsync(async db =>
+        (_siteA, _districtA, _siteB, _districtB) = await Factory.WithDbAsync(async db =>
         {
             var sites = await db.Sites.OrderBy(s => s.Code).ToListAsync();
             var b = sites.First(s => s.DistrictCode != sites[0].DistrictCode);
             return (sites[0].Id, sites[0].DistrictCode, b.Id, b.DistrictCode);
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
     }
 
     private static StaffScope SiteAdmin(long siteId, string district) =>
@@ -47,7 +34,7 @@ public abstract class ResidentArchivesTests : IAsyncLifetime
 
     private async Task<T> WithArchivesAsync<T>(Func<ArchiveService, Task<T>> work)
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = Factory.Services.CreateScope();
         return await work(scope.ServiceProvider.GetRequiredService<ArchiveService>());
     }
 
@@ -61,8 +48,8 @@ public abstract class ResidentArchivesTests : IAsyncLifetime
     [SkippableFact]
     public async Task Create_is_reviewed_by_the_chosen_site_then_transfer_rejected_and_approved()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
+        SkipUnlessAvailable();
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
         var created = await PostAsync(client, "/api/v1/me/archives/requests", new { residentId, kind = "Create", siteId = _siteA });
         Assert.Equal("Pending", created.GetProperty("status").GetString());
         var requestId = created.GetProperty("id").GetInt64();
@@ -92,7 +79,7 @@ public abstract class ResidentArchivesTests : IAsyncLifetime
 
         var again = await PostAsync(client, "/api/v1/me/archives/requests", new { residentId, kind = "Transfer", siteId = _siteB });
         await WithArchivesAsync(a => a.ApproveAsync(City, again.GetProperty("id").GetInt64()));
-        var archive = await _factory.WithDbAsync(db => db.Archives.SingleAsync(a => a.ResidentId == residentId));
+        var archive = await Factory.WithDbAsync(db => db.Archives.SingleAsync(a => a.ResidentId == residentId));
         Assert.Equal(_siteB, archive.ManagingSiteId);
         await PostAsync(client, "/api/v1/me/archives/requests", new { residentId, kind = "Transfer", siteId = _siteB }, HttpStatusCode.BadRequest);
     }
@@ -100,10 +87,10 @@ public abstract class ResidentArchivesTests : IAsyncLifetime
     [SkippableFact]
     public async Task Binding_is_automatic_only_when_id_name_and_phone_all_match()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, idNumber, phone) = await ResidentTestKit.NewResidentAsync(_factory, "陈静");
+        SkipUnlessAvailable();
+        var (client, _, residentId, idNumber, phone) = await ResidentTestKit.NewResidentAsync(Factory, "陈静");
         var number = _districtA + "0000012345";
-        await _factory.WithDbAsync(async db =>
+        await Factory.WithDbAsync(async db =>
         {
             db.Archives.Add(new VaccinationArchive { ResidentId = residentId, ArchiveNumber = number, ManagingSiteId = _siteA, Status = ArchiveStatus.Active });
             return await db.SaveChangesAsync();
@@ -123,9 +110,9 @@ public abstract class ResidentArchivesTests : IAsyncLifetime
     [SkippableFact]
     public async Task Bad_input_and_other_peoples_residents_get_4xx()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
-        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "李四");
+        SkipUnlessAvailable();
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
+        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(Factory, "李四");
         await PostAsync(client, "/api/v1/me/archives/bind", new { residentId }, HttpStatusCode.BadRequest);
         await PostAsync(client, "/api/v1/me/archives/bind", new { residentId, archiveNumber = "999999" }, HttpStatusCode.NotFound);
         await PostAsync(stranger, "/api/v1/me/archives/requests", new { residentId, kind = "Create", siteId = _siteA }, HttpStatusCode.NotFound);

@@ -11,33 +11,21 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>门诊查询, 疫苗知识, 公告 and 疫苗追溯 over real HTTP (anonymous endpoints).</summary>
-public abstract class ResidentClinicsTests : IAsyncLifetime
+public abstract class ResidentClinicsTests : PortalOnProvider
 {
-    private string? _skip;
-
-    protected abstract DatabaseProvider Provider { get; }
-
-    private PortalFactory _factory = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    protected override Task ArrangeAsync()
     {
-        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
-        if (factory is null) return;
-        _factory = factory;
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
+        _client = Factory.CreateClient();
+        return Task.CompletedTask;
     }
 
     [SkippableFact]
     public async Task Clinics_by_district_and_vaccine_show_hours_announcements_and_bookable_slots()
     {
-        Skip.If(_skip is not null, _skip);
-        var (siteId, district, street, productId, otherSiteId) = await _factory.WithDbAsync(async db =>
+        SkipUnlessAvailable();
+        var (siteId, district, street, productId, otherSiteId) = await Factory.WithDbAsync(async db =>
         {
             var sites = await db.Sites.OrderBy(s => s.Code).ToListAsync();
             var site = sites[0];
@@ -95,7 +83,7 @@ public abstract class ResidentClinicsTests : IAsyncLifetime
     [SkippableFact]
     public async Task Knowledge_articles_by_programme()
     {
-        Skip.If(_skip is not null, _skip);
+        SkipUnlessAvailable();
         var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge?programme=PPSV23");
         Assert.True(list.GetArrayLength() >= 1);
         var id = list[0].GetProperty("id").GetInt64();
@@ -109,8 +97,8 @@ public abstract class ResidentClinicsTests : IAsyncLifetime
     [SkippableFact]
     public async Task Traceability_finds_a_lot_by_batch_number_or_pack_code()
     {
-        Skip.If(_skip is not null, _skip);
-        var lot = await _factory.WithDbAsync(db => db.Lots.Include(l => l.Product).OrderBy(l => l.Id).FirstAsync());
+        SkipUnlessAvailable();
+        var lot = await Factory.WithDbAsync(db => db.Lots.Include(l => l.Product).OrderBy(l => l.Id).FirstAsync());
         var byBatch = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/traceability?code={lot.BatchNumber}");
         Assert.Equal(lot.Id, byBatch.GetProperty("lotId").GetInt64());
         Assert.Equal(lot.Product!.Maker, byBatch.GetProperty("maker").GetString());

@@ -8,26 +8,8 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>满意度评价与意见反馈 and 预约接种问卷 over real HTTP.</summary>
-public abstract class ResidentFeedbackTests : IAsyncLifetime
+public abstract class ResidentFeedbackTests : PortalOnProvider
 {
-    private string? _skip;
-
-    protected abstract DatabaseProvider Provider { get; }
-
-    private PortalFactory _factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
-        if (factory is null) return;
-        _factory = factory;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-    }
-
     private static async Task<JsonElement> PostAsync(HttpClient client, string url, object body, HttpStatusCode expected = HttpStatusCode.Created)
     {
         var response = await client.PostAsJsonAsync(url, body);
@@ -38,10 +20,10 @@ public abstract class ResidentFeedbackTests : IAsyncLifetime
     [SkippableFact]
     public async Task Rating_only_for_the_accounts_own_dose_and_once()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
-        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "李四");
-        var dose = await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today));
+        SkipUnlessAvailable();
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
+        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(Factory, "李四");
+        var dose = await ResidentTestKit.AddInjectionAsync(Factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today));
 
         var rated = await PostAsync(client, "/api/v1/me/feedback", new { kind = "Rating", injectionId = dose.Id, rating = 5, comment = "医生很耐心" });
         Assert.Equal(dose.SiteId, rated.GetProperty("siteId").GetInt64());
@@ -58,14 +40,14 @@ public abstract class ResidentFeedbackTests : IAsyncLifetime
         var mine = await client.GetFromJsonAsync<JsonElement>("/api/v1/me/feedback");
         Assert.Equal(2, mine.GetArrayLength());
         Assert.Empty((await stranger.GetFromJsonAsync<JsonElement>("/api/v1/me/feedback")).EnumerateArray());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync("/api/v1/me/feedback")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Factory.CreateClient().GetAsync("/api/v1/me/feedback")).StatusCode);
     }
 
     [SkippableFact]
     public async Task Questionnaire_is_seeded_per_adult_programme_and_flags_contraindications()
     {
-        Skip.If(_skip is not null, _skip);
-        var anonymous = _factory.CreateClient();
+        SkipUnlessAvailable();
+        var anonymous = Factory.CreateClient();
         var list = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/questionnaires?programme=PPSV23");
         var questionnaire = Assert.Single(list.EnumerateArray());
         Assert.Equal("PreBooking", questionnaire.GetProperty("kind").GetString());
@@ -73,7 +55,7 @@ public abstract class ResidentFeedbackTests : IAsyncLifetime
         Assert.Single((await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/questionnaires?programme=PPSV23")).EnumerateArray()); // seeded once
         await ResidentTestKit.AssertProblemAsync(await anonymous.GetAsync("/api/v1/questionnaires?programme=NOPE"), HttpStatusCode.NotFound);
 
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
         var url = $"/api/v1/me/questionnaires/{id}/responses";
         var healthy = new Dictionary<string, object> { ["fever"] = false, ["allergy"] = false, ["acute"] = false, ["pregnant"] = "否", ["recentVaccine"] = true };
         var ok = await PostAsync(client, url, new { residentId, answers = healthy });
@@ -83,7 +65,7 @@ public abstract class ResidentFeedbackTests : IAsyncLifetime
         var flagged = await PostAsync(client, url, new { residentId, answers = pregnant });
         Assert.True(flagged.GetProperty("flagsContraindication").GetBoolean());
         Assert.Equal(new[] { "fever", "pregnant" }, flagged.GetProperty("flaggedQuestions").EnumerateArray().Select(x => x.GetString()!).Order().ToArray());
-        var stored = await _factory.WithDbAsync(db => db.QuestionnaireResponses.SingleAsync(r => r.Id == flagged.GetProperty("id").GetInt64()));
+        var stored = await Factory.WithDbAsync(db => db.QuestionnaireResponses.SingleAsync(r => r.Id == flagged.GetProperty("id").GetInt64()));
         Assert.True(stored.FlagsContraindication);
         Assert.Contains("\"pregnant\":\"是\"", System.Text.RegularExpressions.Regex.Unescape(stored.AnswersJson));
 
@@ -92,7 +74,7 @@ public abstract class ResidentFeedbackTests : IAsyncLifetime
         Assert.Contains("answers.fever", fields);
         Assert.Contains("answers.allergy", fields);
         Assert.Contains("answers.bogus", fields);
-        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "李四");
+        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(Factory, "李四");
         await PostAsync(stranger, url, new { residentId, answers = healthy }, HttpStatusCode.NotFound);
         await PostAsync(client, "/api/v1/me/questionnaires/987654/responses", new { residentId, answers = healthy }, HttpStatusCode.NotFound);
     }

@@ -12,34 +12,16 @@ namespace Portal.Tests.Integration;
 
 /// <summary>接种记录 and 电子接种证 over real HTTP: records, signed certificate, anonymous verification,
 /// the public key and the printable page.</summary>
-public abstract class ResidentRecordsTests : IAsyncLifetime
+public abstract class ResidentRecordsTests : PortalOnProvider
 {
-    private string? _skip;
-
-    protected abstract DatabaseProvider Provider { get; }
-
-    private PortalFactory _factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
-        if (factory is null) return;
-        _factory = factory;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-    }
-
     [SkippableFact]
     public async Task Records_list_the_residents_doses_with_product_lot_and_site()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
+        SkipUnlessAvailable();
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
         var today = DateOnly.FromDateTime(DateTime.Today);
-        await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 2, today.AddDays(-10));
-        var first = await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 1, today.AddDays(-40));
+        await ResidentTestKit.AddInjectionAsync(Factory, residentId, "COVID-BIBP", 2, today.AddDays(-10));
+        var first = await ResidentTestKit.AddInjectionAsync(Factory, residentId, "COVID-BIBP", 1, today.AddDays(-40));
 
         var records = await client.GetFromJsonAsync<JsonElement>($"/api/v1/me/records?residentId={residentId}");
         Assert.Equal(2, records.GetArrayLength());
@@ -56,23 +38,23 @@ public abstract class ResidentRecordsTests : IAsyncLifetime
     [SkippableFact]
     public async Task Other_peoples_residents_and_bad_input_get_4xx()
     {
-        Skip.If(_skip is not null, _skip);
-        var (_, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory);
-        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "李四");
+        SkipUnlessAvailable();
+        var (_, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory);
+        var (stranger, _, _, _, _) = await ResidentTestKit.NewResidentAsync(Factory, "李四");
         await ResidentTestKit.AssertProblemAsync(await stranger.GetAsync($"/api/v1/me/records?residentId={residentId}"), HttpStatusCode.NotFound);
         await ResidentTestKit.AssertProblemAsync(await stranger.GetAsync($"/api/v1/me/certificate?residentId={residentId}"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.BadRequest, (await stranger.GetAsync("/api/v1/me/records?residentId=abc")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await stranger.GetAsync("/api/v1/me/certificate")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync($"/api/v1/me/records?residentId={residentId}")).StatusCode);
-        await ResidentTestKit.AssertProblemAsync(await _factory.CreateClient().GetAsync("/api/v1/certificates/verify"), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Factory.CreateClient().GetAsync($"/api/v1/me/records?residentId={residentId}")).StatusCode);
+        await ResidentTestKit.AssertProblemAsync(await Factory.CreateClient().GetAsync("/api/v1/certificates/verify"), HttpStatusCode.BadRequest);
     }
 
     [SkippableFact]
     public async Task Certificate_is_signed_verifiable_anonymously_and_tampering_is_detected()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, idNumber, _) = await ResidentTestKit.NewResidentAsync(_factory, "王小芳");
-        await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today).AddDays(-5));
+        SkipUnlessAvailable();
+        var (client, _, residentId, idNumber, _) = await ResidentTestKit.NewResidentAsync(Factory, "王小芳");
+        await ResidentTestKit.AddInjectionAsync(Factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today).AddDays(-5));
 
         var certificate = await client.GetFromJsonAsync<JsonElement>($"/api/v1/me/certificate?residentId={residentId}");
         var payload = certificate.GetProperty("payload").GetString()!;
@@ -83,7 +65,7 @@ public abstract class ResidentRecordsTests : IAsyncLifetime
         Assert.DoesNotContain(idNumber, payload);
         Assert.Equal(1, content.GetProperty("doses").GetArrayLength());
 
-        var anonymous = _factory.CreateClient();
+        var anonymous = Factory.CreateClient();
         var ok = await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/certificates/verify?payload={Uri.EscapeDataString(payload)}");
         Assert.True(ok.GetProperty("valid").GetBoolean());
         Assert.Equal("王*芳", ok.GetProperty("content").GetProperty("name").GetString());
@@ -105,18 +87,18 @@ public abstract class ResidentRecordsTests : IAsyncLifetime
         using var key = ECDsa.Create();
         key.ImportFromPem(pem);
         Assert.True(CertificateSigner.Verify(key, payload).Valid);
-        Assert.True(File.Exists(Path.Combine(_factory.DataFolder, "keys", "certificate-signing.pem")));
+        Assert.True(File.Exists(Path.Combine(Factory.DataFolder, "keys", "certificate-signing.pem")));
     }
 
     [SkippableFact]
     public async Task Printable_page_shows_the_certificate_and_a_qr_code_without_sign_in()
     {
-        Skip.If(_skip is not null, _skip);
-        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(_factory, "赵敏");
-        await ResidentTestKit.AddInjectionAsync(_factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today).AddDays(-3));
+        SkipUnlessAvailable();
+        var (client, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(Factory, "赵敏");
+        await ResidentTestKit.AddInjectionAsync(Factory, residentId, "COVID-BIBP", 1, DateOnly.FromDateTime(DateTime.Today).AddDays(-3));
         var payload = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/me/certificate?residentId={residentId}")).GetProperty("payload").GetString()!;
 
-        var anonymous = _factory.CreateClient();
+        var anonymous = Factory.CreateClient();
         var page = await anonymous.GetAsync($"/certificates/print?payload={Uri.EscapeDataString(payload)}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
