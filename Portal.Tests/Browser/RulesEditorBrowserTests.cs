@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Tests.Integration;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Browser;
@@ -21,11 +22,7 @@ public sealed class RulesEditorBrowserTests
 
         // A 30-year-old resident and a slot: bookable under the seeded rule (3 years and up).
         var slotId = await factory.CreateTodaySlotAsync();
-        var (resident, _) = await factory.SignInResidentAsync(TestIds.NewPhone());
-        var idNumber = TestIds.ResidentId(DateOnly.FromDateTime(DateTime.Today).AddYears(-30), female: true, sequence: 31);
-        var member = await (await resident.PostAsJsonAsync("/api/v1/me/residents", new { name = "钱小红", idKind = "ResidentIdCard", idNumber, relationship = "Self" }))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        var residentId = member.GetProperty("residentId").GetInt64();
+        var (resident, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(factory, "钱小红", ageYears: 30);
         // Booked and cancelled under the old rule: the server's catalogue is loaded and cached before the edit.
         var first = await resident.PostAsJsonAsync("/api/v1/appointments", new { slotId, residentId });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

@@ -22,7 +22,7 @@ public sealed class CatalogueRelayTests
         Requirements.Redis();
         var redis = await RedisServer.GetConfigurationAsync();
         await using var a = PortalFactory.Sqlite(new Dictionary<string, string?> { ["Redis:Configuration"] = redis });
-        var (residentOnA, _) = await a.SignInResidentAsync(TestIds.NewPhone());
+        var (residentOnA, _, residentId, _, _) = await ResidentTestKit.NewResidentAsync(a, "孙大伟", ageYears: 30);
         // The second instance shares the first's data folder: the same SQLite file and the same keys (tokens, personal data).
         await using var b = PortalFactory.Sqlite(new Dictionary<string, string?>
         {
@@ -35,10 +35,6 @@ public sealed class CatalogueRelayTests
         Assert.Contains(b.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is RedisCatalogueRelay);
 
         var slotId = await a.CreateTodaySlotAsync();
-        var idNumber = TestIds.ResidentId(DateOnly.FromDateTime(DateTime.Today).AddYears(-30), female: false, sequence: 41);
-        var member = await (await residentOnA.PostAsJsonAsync("/api/v1/me/residents", new { name = "孙大伟", idKind = "ResidentIdCard", idNumber, relationship = "Self" }))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        var residentId = member.GetProperty("residentId").GetInt64();
         // B books and cancels under the seeded rule (3 years and up): its catalogue snapshot is loaded and fresh.
         var first = await onB.PostAsJsonAsync("/api/v1/appointments", new { slotId, residentId });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
