@@ -114,8 +114,11 @@ public sealed class LiveHubTests
         var sourceB = new FakeSnapshotSource(2);
         await using var notifierA = BigScreenSamples.Notifier(sourceA);
         await using var notifierB = BigScreenSamples.Notifier(sourceB);
-        await using var relayA = new RedisInjectionRelay(redis, notifierA, NullLogger<RedisInjectionRelay>.Instance);
-        await using var relayB = new RedisInjectionRelay(redis, notifierB, NullLogger<RedisInjectionRelay>.Instance);
+        // One connection each, as two Portal processes would have.
+        await using var connectionA = new RedisConnection(redis);
+        await using var connectionB = new RedisConnection(redis);
+        var relayA = new RedisInjectionRelay(connectionA, notifierA, NullLogger<RedisInjectionRelay>.Instance);
+        var relayB = new RedisInjectionRelay(connectionB, notifierB, NullLogger<RedisInjectionRelay>.Instance);
         await relayA.StartAsync(CancellationToken.None);
         await relayB.StartAsync(CancellationToken.None);
         var onB = new TaskCompletionSource<DashboardSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);

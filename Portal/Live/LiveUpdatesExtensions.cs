@@ -45,13 +45,14 @@ public static class LiveUpdatesExtensions
         if (!string.IsNullOrWhiteSpace(redis))
         {
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(LiveOptions.RedisChannelPrefix));
-            services.TryAddSingleton(sp => new RedisInjectionRelay(
-                redis, sp.GetRequiredService<LiveDashboardNotifier>(), sp.GetRequiredService<ILogger<RedisInjectionRelay>>()));
+            services.TryAddSingleton(_ => new RedisConnection(redis));
+            services.TryAddSingleton(sp => new RedisInjectionRelay(sp.GetRequiredService<RedisConnection>(),
+                sp.GetRequiredService<LiveDashboardNotifier>(), sp.GetRequiredService<ILogger<RedisInjectionRelay>>()));
             services.AddHostedService(sp => sp.GetRequiredService<RedisInjectionRelay>());
             // Catalogue edits, so that every instance's next booking follows a changed rule. Only where the app
             // registered the catalogue (hosts that test the live screens alone do not).
             services.AddSingleton<IHostedService>(sp => sp.GetService<VaccineCatalogue>() is { } catalogue
-                ? new RedisCatalogueRelay(redis, catalogue, sp.GetRequiredService<ILogger<RedisCatalogueRelay>>())
+                ? new RedisCatalogueRelay(sp.GetRequiredService<RedisConnection>(), catalogue, sp.GetRequiredService<ILogger<RedisCatalogueRelay>>())
                 : NoHostedService.Instance);
         }
 

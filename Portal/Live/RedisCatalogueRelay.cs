@@ -10,22 +10,20 @@ namespace Portal.Live;
 /// each receiver reloads from the database, which holds the edit already. Without Redis, or while it is down,
 /// instances fall back to the catalogue's lifetime (<see cref="VaccineCatalogue.MaxAge"/>).
 /// </summary>
-public sealed class RedisCatalogueRelay(string configuration, VaccineCatalogue catalogue, ILogger<RedisCatalogueRelay> logger)
-    : IHostedService, IAsyncDisposable
+public sealed class RedisCatalogueRelay(RedisConnection connection, VaccineCatalogue catalogue, ILogger<RedisCatalogueRelay> logger)
+    : IHostedService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal(LiveOptions.RedisCatalogueChannel);
 
-    private ConnectionMultiplexer? redis;
+    private ISubscriber? subscriber;
 
     /// <summary>Identifies this process's messages on the shared channel.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        redis = await ConnectionMultiplexer.ConnectAsync(options);
-        await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) =>
+        subscriber = await connection.SubscriberAsync();
+        await subscriber.SubscribeAsync(Channel, (_, message) =>
         {
             if ((string?)message is { } origin && origin != InstanceId)
             {
@@ -39,8 +37,8 @@ public sealed class RedisCatalogueRelay(string configuration, VaccineCatalogue c
     /// <summary>Fire and forget: the edit is committed; if Redis is down, the others reload within MaxAge anyway.</summary>
     private void Announce()
     {
-        if (redis is null) return;
-        redis.GetSubscriber().PublishAsync(Channel, InstanceId).ContinueWith(
+        if (subscriber is null) return;
+        subscriber.PublishAsync(Channel, InstanceId).ContinueWith(
             t => logger.LogWarning(t.Exception, "Could not tell other instances that the catalogue changed"),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
@@ -48,17 +46,7 @@ public sealed class RedisCatalogueRelay(string configuration, VaccineCatalogue c
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         catalogue.Invalidated -= Announce;
-        if (redis is not null)
-            await redis.GetSubscriber().UnsubscribeAsync(Channel);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        catalogue.Invalidated -= Announce;
-        if (redis is not null)
-        {
-            await redis.DisposeAsync();
-            redis = null;
-        }
+        if (subscriber is not null)
+            await subscriber.UnsubscribeAsync(Channel);
     }
 }

@@ -11,33 +11,30 @@ namespace Portal.Live;
 /// them) and hands remote ones to its notifier only: their hub clients were served by the sender.
 /// </summary>
 public sealed class RedisInjectionRelay(
-    string configuration,
+    RedisConnection connection,
     LiveDashboardNotifier notifier,
-    ILogger<RedisInjectionRelay> logger) : IHostedService, IAsyncDisposable, IDisposable
+    ILogger<RedisInjectionRelay> logger) : IHostedService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal(LiveOptions.RedisInjectionChannel);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private ConnectionMultiplexer? redis;
+    private ISubscriber? subscriber;
 
     /// <summary>Identifies this process's messages on the shared channel.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var redisOptions = ConfigurationOptions.Parse(configuration);
-        // Start even while Redis is down: the multiplexer keeps reconnecting; meanwhile only this
-        // instance's screens see its injections.
-        redisOptions.AbortOnConnectFail = false;
-        redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
-        await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => OnMessage(message));
+        // Starts even while Redis is down (see RedisConnection); meanwhile only this instance's screens see its injections.
+        subscriber = await connection.SubscriberAsync();
+        await subscriber.SubscribeAsync(Channel, (_, message) => OnMessage(message));
     }
 
     /// <summary>Sends a locally recorded injection to the other instances. Never throws for Redis
     /// trouble: the injection is committed, and the other instances catch up on their next refresh.</summary>
     public async Task PublishAsync(InjectionRecorded injection, CancellationToken ct = default)
     {
-        if (redis is null)
+        if (subscriber is null)
         {
             logger.LogDebug("Redis relay not started; injection {InjectionId} not relayed", injection.InjectionId);
             return;
@@ -46,7 +43,7 @@ public sealed class RedisInjectionRelay(
         try
         {
             var payload = JsonSerializer.Serialize(new RelayedInjection(InstanceId, injection), Json);
-            await redis.GetSubscriber().PublishAsync(Channel, payload).WaitAsync(ct);
+            await subscriber.PublishAsync(Channel, payload).WaitAsync(ct);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -74,25 +71,10 @@ public sealed class RedisInjectionRelay(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (redis is not null)
+        if (subscriber is not null)
         {
-            await redis.GetSubscriber().UnsubscribeAsync(Channel);
+            await subscriber.UnsubscribeAsync(Channel);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (redis is not null)
-        {
-            await redis.DisposeAsync();
-            redis = null;
-        }
-    }
-
-    public void Dispose()
-    {
-        redis?.Dispose();
-        redis = null;
     }
 
     private sealed record RelayedInjection(Guid Origin, InjectionRecorded Injection);
