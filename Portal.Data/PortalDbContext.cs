@@ -44,6 +44,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<Resident> Residents => Set<Resident>();
     public DbSet<ResidentAccount> ResidentAccounts => Set<ResidentAccount>();
     public DbSet<FamilyMember> FamilyMembers => Set<FamilyMember>();
+    public DbSet<ResidentLinkRequest> ResidentLinkRequests => Set<ResidentLinkRequest>();
     public DbSet<VaccinationArchive> Archives => Set<VaccinationArchive>();
     public DbSet<ArchiveRequest> ArchiveRequests => Set<ArchiveRequest>();
     public DbSet<Slot> Slots => Set<Slot>();
@@ -55,6 +56,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<WaitlistOffer> WaitlistOffers => Set<WaitlistOffer>();
     public DbSet<WaitlistEvent> WaitlistEvents => Set<WaitlistEvent>();
     public DbSet<Injection> Injections => Set<Injection>();
+    public DbSet<Visit> Visits => Set<Visit>();
     public DbSet<Observation> Observations => Set<Observation>();
     public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
     public DbSet<ConsentForm> ConsentForms => Set<ConsentForm>();
@@ -69,6 +71,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SmsOutboxMessage> SmsOutbox => Set<SmsOutboxMessage>();
     public DbSet<SmsVerificationCode> SmsCodes => Set<SmsVerificationCode>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SignInAttempt> SignInAttempts => Set<SignInAttempt>();
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
     public DbSet<DailyInjectionStat> DailyInjectionStats => Set<DailyInjectionStat>();
     public DbSet<VaccinationTarget> Targets => Set<VaccinationTarget>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -16,6 +16,9 @@ public class VaccinationArchive : Entity
     public string ArchiveNumber { get; set; } = "";
     public long ManagingSiteId { get; set; }
     public ArchiveStatus Status { get; set; }
+    /// <summary>Keyed hash of the guardian's mobile number as the clinic recorded it for a child's archive: an
+    /// account signed in with that number may act for the child without a further proof.</summary>
+    public string? GuardianPhoneHash { get; set; }
 }
 
 public enum ArchiveRequestKind

@@ -44,6 +44,9 @@ public class WaitlistCampaign : Entity
     /// <summary>SHA-256 of the ordered list of entry ids drawn, for public verification.</summary>
     public string? ResultHash { get; set; }
     public string? CreatedByUserId { get; set; }
+    /// <summary>The district whose waiting residents the campaign drew from; null for a city-wide campaign.
+    /// A district administrator sees and draws only their district's campaigns.</summary>
+    public string? DistrictCode { get; set; }
 }
 
 public enum OfferStatus

@@ -66,4 +66,6 @@ public class FamilyMember
     public Relationship Relationship { get; set; }
     public bool IsGuardian { get; set; }
     public DateTimeOffset AddedAt { get; set; }
+    /// <summary>The proof on which the link rests (docs/decisions/0007-who-may-act-for-whom.md).</summary>
+    public LinkProof LinkedVia { get; set; }
 }

@@ -86,6 +86,7 @@ internal sealed class WaitlistCampaignConfiguration : IEntityTypeConfiguration<W
         b.Property(x => x.Name).HasMaxLength(128);
         b.Property(x => x.ResultHash).HasMaxLength(64);
         b.Property(x => x.CreatedByUserId).HasMaxLength(64);
+        b.Property(x => x.DistrictCode).HasMaxLength(6);
     }
 }
 

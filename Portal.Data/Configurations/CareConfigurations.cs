@@ -21,6 +21,9 @@ internal sealed class InjectionConfiguration : IEntityTypeConfiguration<Injectio
         b.HasIndex(x => x.InjectedAt);
         b.HasIndex(x => new { x.SiteId, x.InjectedOn });
         b.HasIndex(x => new { x.ResidentId, x.ProductId, x.DoseNumber });
+        // At most one dose of a product per person per (China) day, whatever a doctor's override says and however
+        // many PDAs record at once.
+        b.HasIndex(x => new { x.ResidentId, x.ProductId, x.InjectedOn }).IsUnique();
         b.HasIndex(x => new { x.DistrictCode, x.InjectedOn });
         b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<VaccineLot>().WithMany().HasForeignKey(x => x.LotId).OnDelete(DeleteBehavior.Restrict);
@@ -96,5 +99,15 @@ internal sealed class QueueTicketConfiguration : IEntityTypeConfiguration<QueueT
         b.Property(x => x.Window).HasMaxLength(16);
         b.HasIndex(x => new { x.SiteId, x.Date, x.Stage, x.Number }).IsUnique();
         b.HasIndex(x => new { x.SiteId, x.Date, x.Status });
+    }
+}
+
+internal sealed class VisitConfiguration : IEntityTypeConfiguration<Visit>
+{
+    public void Configure(EntityTypeBuilder<Visit> b)
+    {
+        b.Property(x => x.StaffUserId).HasMaxLength(64);
+        b.HasIndex(x => new { x.ResidentId, x.SiteId, x.ExpiresAt });
+        b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

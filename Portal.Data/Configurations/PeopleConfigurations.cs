@@ -44,7 +44,20 @@ internal sealed class FamilyMemberConfiguration : IEntityTypeConfiguration<Famil
     public void Configure(EntityTypeBuilder<FamilyMember> b)
     {
         b.HasIndex(x => new { x.AccountId, x.ResidentId }).IsUnique();
+        b.HasIndex(x => x.ResidentId);
         b.HasOne(x => x.Resident).WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ResidentLinkRequestConfiguration : IEntityTypeConfiguration<ResidentLinkRequest>
+{
+    public void Configure(EntityTypeBuilder<ResidentLinkRequest> b)
+    {
+        b.Property(x => x.CodeHash).HasMaxLength(ResidentLinkRequest.CodeHashLength);
+        b.HasIndex(x => new { x.AccountId, x.Status });
+        b.HasIndex(x => new { x.ResidentId, x.Status });
+        b.HasOne<ResidentAccount>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -53,6 +66,7 @@ internal sealed class VaccinationArchiveConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<VaccinationArchive> b)
     {
         b.Property(x => x.ArchiveNumber).HasMaxLength(32);
+        b.Property(x => x.GuardianPhoneHash).HasMaxLength(64);
         b.HasIndex(x => x.ArchiveNumber).IsUnique();
         b.HasIndex(x => x.ResidentId);
         b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);

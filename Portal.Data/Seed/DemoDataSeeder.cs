@@ -163,6 +163,8 @@ public sealed class DemoDataSeeder(IPersonalDataProtector protector, TimeProvide
         IEnumerable<Injection> History()
         {
             var r2 = new Random(o.RandomSeed + 1);
+            // One dose of a product per person per day, as the Injections index requires.
+            var given = new HashSet<(long, long, DateOnly)>();
             for (var back = o.Days; back >= 1; back--)
             {
                 var date = today.AddDays(-back);
@@ -174,6 +176,7 @@ public sealed class DemoDataSeeder(IPersonalDataProtector protector, TimeProvide
                     var resident = residents[r2.Next(residents.Count)];
                     var product = products[r2.Next(products.Count)];
                     var at = ChinaTime.At(date, new TimeOnly(8, 0).AddMinutes(r2.Next(0, 8 * 60)));
+                    if (!given.Add((resident.Id, product.Id, date))) continue;
                     yield return new Injection
                     {
                         ResidentId = resident.Id, ProductId = product.Id, ProgrammeId = product.ProgrammeId, LotId = lotsByProduct[product.Id][r2.Next(2)].Id,
