@@ -14,6 +14,7 @@ public static class DataServiceCollectionExtensions
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         services.AddSingleton<AuditableEntityInterceptor>();
+        services.AddSingleton<InputLimitsInterceptor>();
 
         switch (options.Provider)
         {
@@ -52,7 +53,7 @@ public static class DataServiceCollectionExtensions
         services.AddPooledDbContextFactory<TContext>((sp, b) =>
         {
             configure(sp, b);
-            b.AddInterceptors(sp.GetRequiredService<AuditableEntityInterceptor>());
+            b.AddInterceptors(sp.GetRequiredService<AuditableEntityInterceptor>(), sp.GetRequiredService<InputLimitsInterceptor>());
         });
         services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<TContext>>();
         // Portal.Core's services cannot see PortalDbContext (Core is below Data); they take the plain

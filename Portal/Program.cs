@@ -12,7 +12,6 @@ using Portal.Live;
 using Portal.Messaging;
 using Portal.Slots;
 using Portal.Waitlist;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 var dataFolder = DataFolder.Resolve(builder);
@@ -36,32 +35,37 @@ builder.Services.AddWaitlist(builder.Configuration);
 builder.Services.AddSlotManagement(builder.Configuration);
 builder.Services.AddConsoleUi();
 builder.Services.AddReverseProxySupport(builder.Configuration);
+builder.Services.AddSecurityHeaders(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
 
 app.UseReverseProxySupport();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
-// Console pages get the friendly not-found page; APIs, hubs and exports keep their status codes and ProblemDetails.
+// Console pages get the friendly not-found page; APIs, hubs and exports answer every status with ProblemDetails.
 app.UseWhen(ctx => !ctx.Request.IsMachineEndpoint(),
     branch => branch.UseStatusCodePagesWithReExecute(PageRoutes.NotFound, createScopeForStatusCodePages: true));
+app.UseWhen(ctx => ctx.Request.IsMachineEndpoint(), branch => branch.UseStatusCodePages());
+app.UseRequestBodyLimits();
 app.UsePortalLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapApiDocs();
 app.MapPortalHealth();
-app.MapResidentAuthApi();
-app.MapResidentsApi();
-app.MapAppointmentsApi();
-app.MapScheduleApi();
-app.MapPdaApi();
-app.MapResidentServicesApi();
-app.MapExportsApi();
+// Every API route and export is checked at the edge by one set of input rules (Portal/Api/InputRules.cs).
+var api = app.MapGroup("").WithInputRules();
+api.MapResidentAuthApi();
+api.MapResidentsApi();
+api.MapAppointmentsApi();
+api.MapScheduleApi();
+api.MapPdaApi();
+api.MapResidentServicesApi();
+api.MapExportsApi();
+api.MapWaitlistApi();
 app.MapLiveUpdates();
-app.MapWaitlistApi();
 app.MapConsoleUi();
 
 app.Run();

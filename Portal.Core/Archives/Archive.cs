@@ -12,6 +12,8 @@ public enum ArchiveStatus
 /// <summary>A resident's vaccination archive (接种档案), managed by one site at a time.</summary>
 public class VaccinationArchive : Entity
 {
+    public const int ArchiveNumberLength = 32;
+
     public long ResidentId { get; set; }
     public string ArchiveNumber { get; set; } = "";
     public long ManagingSiteId { get; set; }

@@ -9,7 +9,11 @@ using Portal.Core.Sites;
 
 namespace Portal.Core.Archives;
 
-public sealed record BindArchiveRequest(long? ResidentId, string? ArchiveNumber, string? IdNumber, string? Name, string? Phone);
+public sealed record BindArchiveRequest(long? ResidentId,
+    [property: TextInput(VaccinationArchive.ArchiveNumberLength, TextKind.Code)] string? ArchiveNumber,
+    [property: TextInput(IdDocumentValidator.MaxInputLength, TextKind.Code)] string? IdNumber,
+    [property: TextInput(Resident.NameLength, TextKind.PersonName)] string? Name,
+    [property: TextInput(PhoneNumbers.MaxInputLength)] string? Phone);
 
 public sealed record CreateArchiveRequest(long? ResidentId, ArchiveRequestKind? Kind, long? SiteId);
 

@@ -47,6 +47,8 @@ public enum AppointmentStatus
 
 public class Appointment : Entity
 {
+    public const int CancelReasonLength = 256;
+
     public long SlotId { get; set; }
     public long SiteId { get; set; }
     public long ProductId { get; set; }

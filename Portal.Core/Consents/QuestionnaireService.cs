@@ -13,7 +13,9 @@ public sealed record QuestionDto(string Id, string Text, string TextEn, string T
 
 public sealed record QuestionnaireDto(long Id, QuestionnaireKind Kind, string? ProgrammeCode, int Version, string Title, IReadOnlyList<QuestionDto> Questions);
 
-public sealed record SubmitQuestionnaireRequest(long? ResidentId, Dictionary<string, JsonElement>? Answers);
+/// <param name="Answers">Question id → answer; text answers are at most 200 characters.</param>
+public sealed record SubmitQuestionnaireRequest(long? ResidentId,
+    [property: TextInput(200, TextKind.MultiLine), MaxItems(100)] Dictionary<string, JsonElement>? Answers);
 
 public sealed record QuestionnaireResponseDto(long Id, long QuestionnaireId, long ResidentId, DateTimeOffset SubmittedAt, bool FlagsContraindication,
     IReadOnlyList<string> FlaggedQuestions);

@@ -20,6 +20,8 @@ public enum FeedbackStatus
 /// <summary>满意度评价与意见反馈 after a visit, or a free-form suggestion/complaint.</summary>
 public class FeedbackItem : Entity
 {
+    public const int CommentLength = 2000;
+
     public FeedbackKind Kind { get; set; }
     public long AccountId { get; set; }
     public long? SiteId { get; set; }

@@ -6,7 +6,8 @@ using Portal.Core.Sites;
 
 namespace Portal.Core.Feedback;
 
-public sealed record SubmitFeedbackRequest(FeedbackKind? Kind, long? SiteId, long? InjectionId, int? Rating, string? Comment);
+public sealed record SubmitFeedbackRequest(FeedbackKind? Kind, long? SiteId, long? InjectionId, int? Rating,
+    [property: TextInput(FeedbackItem.CommentLength, TextKind.MultiLine)] string? Comment);
 
 public sealed record FeedbackDto(long Id, FeedbackKind Kind, long? SiteId, long? InjectionId, int? Rating, string Comment, FeedbackStatus Status,
     string? Reply, DateTimeOffset CreatedAt, DateTimeOffset? RepliedAt);

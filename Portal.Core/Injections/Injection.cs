@@ -6,6 +6,9 @@ namespace Portal.Core.Injections;
 /// site at the time of injection so statistics never need to join through history.</summary>
 public class Injection : Entity
 {
+    public const int BodySiteLength = 32;
+    public const int OverrideReasonLength = 256;
+
     public long ResidentId { get; set; }
     public long ProductId { get; set; }
     public long ProgrammeId { get; set; }

@@ -8,6 +8,9 @@ namespace Portal.Core.Residents;
 /// <summary>Mainland China mobile numbers, the only kind the resident app accepts (SMS codes go to them).</summary>
 public static partial class PhoneNumbers
 {
+    /// <summary>The longest phone input accepted at the edge (spaces, dashes and +86 included).</summary>
+    public const int MaxInputLength = 32;
+
     public static readonly Bilingual Required = new("请输入手机号码", "Enter the mobile number");
     public static readonly Bilingual Invalid = new(
         "请输入有效的中国大陆手机号码（11位数字，以13至19开头）",

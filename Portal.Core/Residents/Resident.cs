@@ -17,6 +17,8 @@ public enum ResidencyKind
 /// and a masked form (what lists show without decrypting anything).</summary>
 public class Resident : Entity
 {
+    public const int NameLength = 64;
+
     public string Name { get; set; } = "";
     public IdDocumentKind IdKind { get; set; }
     public string IdNumberCipher { get; set; } = "";

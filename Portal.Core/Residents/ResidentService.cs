@@ -2,12 +2,19 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Common.Privacy;
 using Portal.Core.Residents.IdDocuments;
+using Portal.Core.Areas;
 
 namespace Portal.Core.Residents;
 
 public sealed record RegisterMemberRequest(
-    string? Name, IdDocumentKind? IdKind, string? IdNumber, Relationship? Relationship,
-    string? Phone, DateOnly? BirthDate, Sex? Sex, string? DistrictCode, string? StreetCode);
+    [property: TextInput(Resident.NameLength, TextKind.PersonName)] string? Name,
+    IdDocumentKind? IdKind,
+    [property: TextInput(IdDocumentValidator.MaxInputLength, TextKind.Code)] string? IdNumber,
+    Relationship? Relationship,
+    [property: TextInput(PhoneNumbers.MaxInputLength)] string? Phone,
+    DateOnly? BirthDate, Sex? Sex,
+    [property: TextInput(District.CodeLength, TextKind.Code)] string? DistrictCode,
+    [property: TextInput(Street.CodeLength, TextKind.Code)] string? StreetCode);
 
 public sealed record MemberDto(long ResidentId, string Name, IdDocumentKind IdKind, string IdNumberMasked, Sex Sex,
     DateOnly BirthDate, Relationship Relationship, bool IsGuardian);

@@ -54,6 +54,8 @@ public class SiteClosure
 /// <summary>A vaccination device / PDA registered to a site.</summary>
 public class Device : Entity
 {
+    public const int SerialNumberLength = 64;
+
     public long SiteId { get; set; }
     public string SerialNumber { get; set; } = "";
     public string Name { get; set; } = "";

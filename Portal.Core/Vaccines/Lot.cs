@@ -5,6 +5,9 @@ namespace Portal.Core.Vaccines;
 /// <summary>A production lot (批号) of a product, traceable to the maker and its batch release (批签发).</summary>
 public class VaccineLot : Entity
 {
+    /// <summary>Batch numbers (批号) and traceability codes (追溯码).</summary>
+    public const int CodeLength = 64;
+
     public long ProductId { get; set; }
     public VaccineProduct? Product { get; set; }
     public string BatchNumber { get; set; } = "";

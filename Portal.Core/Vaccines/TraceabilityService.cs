@@ -18,7 +18,7 @@ public sealed class TraceabilityService(IDbContextFactory<DbContext> contexts, T
         if (value.Length is < 3 or > 64)
             throw new DomainValidationException("code", new("请输入批号或追溯码", "Enter a batch number or traceability code"));
         // Every prefix of the code, so a pack code finds its lot with one indexed IN query.
-        var prefixes = Enumerable.Range(4, Math.Max(0, value.Length - 3)).Select(n => value[..n]).ToList();
+        var prefixes = Enumerable.Range(4, Math.Max(0, value.Length - 3)).Select(n => TextRules.Prefix(value, n)).Distinct().ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var lot = await db.Set<VaccineLot>().AsNoTracking().Include(l => l.Product)
             .Where(l => l.BatchNumber == value || l.TraceabilityCode == value || (l.TraceabilityCode != "" && prefixes.Contains(l.TraceabilityCode)))

@@ -15,6 +15,8 @@ public enum ProgrammeCategory
 /// <summary>A vaccination programme (e.g. 九价HPV, 带状疱疹): what residents book and statistics group by.</summary>
 public class VaccineProgramme
 {
+    public const int CodeLength = 32;
+
     public long Id { get; set; }
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";

@@ -9,7 +9,8 @@ using Portal.Core.Vaccines;
 
 namespace Portal.Core.Waitlist;
 
-public sealed record RegisterInterestRequest(long? ResidentId, long? ProductId, string? PreferredDistrictCode = null, long? PreferredSiteId = null);
+public sealed record RegisterInterestRequest(long? ResidentId, long? ProductId,
+    [property: TextInput(District.CodeLength, TextKind.Code)] string? PreferredDistrictCode = null, long? PreferredSiteId = null);
 
 public sealed record WaitlistOfferDto(long Id, long CampaignId, DateTimeOffset OfferedAt, DateTimeOffset ExpiresAt, OfferStatus Status);
 

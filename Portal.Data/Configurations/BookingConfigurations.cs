@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Areas;
 using Portal.Core.Booking;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
@@ -50,7 +51,7 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasIndex(x => new { x.SlotId, x.Status });
         b.HasIndex(x => new { x.SiteId, x.Date });
         b.HasIndex(x => x.AccountId);
-        b.Property(x => x.CancelReason).HasMaxLength(256);
+        b.Property(x => x.CancelReason).HasMaxLength(Appointment.CancelReasonLength);
         b.HasOne<Slot>().WithMany().HasForeignKey(x => x.SlotId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
     }
@@ -72,7 +73,7 @@ internal sealed class WaitlistEntryConfiguration : IEntityTypeConfiguration<Wait
 {
     public void Configure(EntityTypeBuilder<WaitlistEntry> b)
     {
-        b.Property(x => x.PreferredDistrictCode).HasMaxLength(6);
+        b.Property(x => x.PreferredDistrictCode).HasMaxLength(District.CodeLength);
         b.HasIndex(x => new { x.ProductId, x.Status, x.RegisteredAt });
         b.HasIndex(x => new { x.ResidentId, x.ProductId });
         b.HasOne<Resident>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
@@ -86,7 +87,7 @@ internal sealed class WaitlistCampaignConfiguration : IEntityTypeConfiguration<W
         b.Property(x => x.Name).HasMaxLength(128);
         b.Property(x => x.ResultHash).HasMaxLength(64);
         b.Property(x => x.CreatedByUserId).HasMaxLength(64);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Areas;
 using Portal.Core.Consents;
 using Portal.Core.Injections;
 using Portal.Core.Queueing;
@@ -14,10 +15,10 @@ internal sealed class InjectionConfiguration : IEntityTypeConfiguration<Injectio
     public void Configure(EntityTypeBuilder<Injection> b)
     {
         b.Property(x => x.DoctorUserId).HasMaxLength(64);
-        b.Property(x => x.BodySite).HasMaxLength(32);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
-        b.Property(x => x.StreetCode).HasMaxLength(9);
-        b.Property(x => x.EligibilityOverrideReason).HasMaxLength(256);
+        b.Property(x => x.BodySite).HasMaxLength(Injection.BodySiteLength);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
+        b.Property(x => x.StreetCode).HasMaxLength(Street.CodeLength);
+        b.Property(x => x.EligibilityOverrideReason).HasMaxLength(Injection.OverrideReasonLength);
         b.HasIndex(x => x.InjectedAt);
         b.HasIndex(x => new { x.SiteId, x.InjectedOn });
         b.HasIndex(x => new { x.ResidentId, x.ProductId, x.DoseNumber });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Areas;
 using Portal.Core.Identity;
 
 namespace Portal.Data.Configurations;
@@ -9,7 +10,7 @@ internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUse
     public void Configure(EntityTypeBuilder<StaffUser> b)
     {
         b.Property(x => x.DisplayName).HasMaxLength(64);
-        b.Property(x => x.ScopeDistrictCode).HasMaxLength(6);
+        b.Property(x => x.ScopeDistrictCode).HasMaxLength(District.CodeLength);
         b.Property(x => x.PreferredCulture).HasMaxLength(8);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Areas;
 using Portal.Core.Auditing;
 using Portal.Core.Content;
 using Portal.Core.Feedback;
@@ -13,7 +14,7 @@ internal sealed class AnnouncementConfiguration : IEntityTypeConfiguration<Annou
     public void Configure(EntityTypeBuilder<Announcement> b)
     {
         b.Property(x => x.Title).HasMaxLength(128);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
         b.Property(x => x.AuthorUserId).HasMaxLength(64);
         b.HasIndex(x => x.PublishedAt);
     }
@@ -35,7 +36,7 @@ internal sealed class FeedbackItemConfiguration : IEntityTypeConfiguration<Feedb
     public void Configure(EntityTypeBuilder<FeedbackItem> b)
     {
         b.ToTable("Feedback");
-        b.Property(x => x.Comment).HasMaxLength(2000);
+        b.Property(x => x.Comment).HasMaxLength(FeedbackItem.CommentLength);
         b.Property(x => x.Reply).HasMaxLength(2000);
         b.Property(x => x.RepliedByUserId).HasMaxLength(64);
         b.HasIndex(x => new { x.SiteId, x.Status });
@@ -105,8 +106,8 @@ internal sealed class DailyInjectionStatConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<DailyInjectionStat> b)
     {
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
-        b.Property(x => x.StreetCode).HasMaxLength(9);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
+        b.Property(x => x.StreetCode).HasMaxLength(Street.CodeLength);
         // EmployerId is 0 rather than NULL for "no employer" so this key is unique on every provider.
         b.HasIndex(x => new { x.Date, x.SiteId, x.ProductId, x.DoseNumber, x.StreetCode, x.EmployerId }).IsUnique();
         b.HasIndex(x => new { x.Date, x.DistrictCode });
@@ -118,6 +119,6 @@ internal sealed class VaccinationTargetConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<VaccinationTarget> b)
     {
         b.Property(x => x.ProgrammeCode).HasMaxLength(32);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Areas;
 using Portal.Core.Archives;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
@@ -10,15 +11,15 @@ internal sealed class ResidentConfiguration : IEntityTypeConfiguration<Resident>
 {
     public void Configure(EntityTypeBuilder<Resident> b)
     {
-        b.Property(x => x.Name).HasMaxLength(64);
+        b.Property(x => x.Name).HasMaxLength(Resident.NameLength);
         b.Property(x => x.IdNumberCipher).HasMaxLength(256);
         b.Property(x => x.IdNumberHash).HasMaxLength(64);
         b.Property(x => x.IdNumberMasked).HasMaxLength(32);
         b.Property(x => x.PhoneCipher).HasMaxLength(128);
         b.Property(x => x.PhoneHash).HasMaxLength(64);
         b.Property(x => x.PhoneMasked).HasMaxLength(16);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
-        b.Property(x => x.StreetCode).HasMaxLength(9);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
+        b.Property(x => x.StreetCode).HasMaxLength(Street.CodeLength);
         // One person, one record: the keyed hash of the normalised document number is unique per kind.
         b.HasIndex(x => new { x.IdKind, x.IdNumberHash }).IsUnique();
         b.HasIndex(x => x.PhoneHash);
@@ -65,7 +66,7 @@ internal sealed class VaccinationArchiveConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<VaccinationArchive> b)
     {
-        b.Property(x => x.ArchiveNumber).HasMaxLength(32);
+        b.Property(x => x.ArchiveNumber).HasMaxLength(VaccinationArchive.ArchiveNumberLength);
         b.Property(x => x.GuardianPhoneHash).HasMaxLength(64);
         b.HasIndex(x => x.ArchiveNumber).IsUnique();
         b.HasIndex(x => x.ResidentId);

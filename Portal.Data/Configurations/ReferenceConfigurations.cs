@@ -11,7 +11,7 @@ internal sealed class DistrictConfiguration : IEntityTypeConfiguration<District>
     public void Configure(EntityTypeBuilder<District> b)
     {
         b.HasKey(x => x.Code);
-        b.Property(x => x.Code).HasMaxLength(6);
+        b.Property(x => x.Code).HasMaxLength(District.CodeLength);
         b.Property(x => x.Name).HasMaxLength(32);
         b.HasMany(x => x.Streets).WithOne(x => x.District).HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
     }
@@ -22,8 +22,8 @@ internal sealed class StreetConfiguration : IEntityTypeConfiguration<Street>
     public void Configure(EntityTypeBuilder<Street> b)
     {
         b.HasKey(x => x.Code);
-        b.Property(x => x.Code).HasMaxLength(9);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
+        b.Property(x => x.Code).HasMaxLength(Street.CodeLength);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
         b.Property(x => x.Name).HasMaxLength(32);
     }
 }
@@ -35,8 +35,8 @@ internal sealed class EmployerConfiguration : IEntityTypeConfiguration<Employer>
         b.Property(x => x.Name).HasMaxLength(128);
         b.Property(x => x.CreditCode).HasMaxLength(18);
         b.HasIndex(x => x.CreditCode).IsUnique();
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
-        b.Property(x => x.StreetCode).HasMaxLength(9);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
+        b.Property(x => x.StreetCode).HasMaxLength(Street.CodeLength);
         b.Property(x => x.ContactPhoneMasked).HasMaxLength(32);
         b.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Roster).WithOne(x => x.Employer).HasForeignKey(x => x.EmployerId).OnDelete(DeleteBehavior.Cascade);
@@ -62,8 +62,8 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
         b.Property(x => x.Code).HasMaxLength(32);
         b.HasIndex(x => x.Code).IsUnique();
         b.Property(x => x.Name).HasMaxLength(128);
-        b.Property(x => x.DistrictCode).HasMaxLength(6);
-        b.Property(x => x.StreetCode).HasMaxLength(9);
+        b.Property(x => x.DistrictCode).HasMaxLength(District.CodeLength);
+        b.Property(x => x.StreetCode).HasMaxLength(Street.CodeLength);
         b.Property(x => x.Phone).HasMaxLength(32);
         b.HasIndex(x => new { x.DistrictCode, x.StreetCode });
         b.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
@@ -86,7 +86,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
 {
     public void Configure(EntityTypeBuilder<Device> b)
     {
-        b.Property(x => x.SerialNumber).HasMaxLength(64);
+        b.Property(x => x.SerialNumber).HasMaxLength(Device.SerialNumberLength);
         b.HasIndex(x => x.SerialNumber).IsUnique();
         b.Property(x => x.Name).HasMaxLength(64);
         b.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);

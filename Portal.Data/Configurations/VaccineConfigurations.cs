@@ -9,7 +9,7 @@ internal sealed class VaccineProgrammeConfiguration : IEntityTypeConfiguration<V
 {
     public void Configure(EntityTypeBuilder<VaccineProgramme> b)
     {
-        b.Property(x => x.Code).HasMaxLength(32);
+        b.Property(x => x.Code).HasMaxLength(VaccineProgramme.CodeLength);
         b.HasIndex(x => x.Code).IsUnique();
         b.Property(x => x.Name).HasMaxLength(64);
         b.Property(x => x.NameEn).HasMaxLength(128);
@@ -60,8 +60,8 @@ internal sealed class VaccineLotConfiguration : IEntityTypeConfiguration<Vaccine
 {
     public void Configure(EntityTypeBuilder<VaccineLot> b)
     {
-        b.Property(x => x.BatchNumber).HasMaxLength(64);
-        b.Property(x => x.TraceabilityCode).HasMaxLength(64);
+        b.Property(x => x.BatchNumber).HasMaxLength(VaccineLot.CodeLength);
+        b.Property(x => x.TraceabilityCode).HasMaxLength(VaccineLot.CodeLength);
         b.Property(x => x.BatchReleaseCertificate).HasMaxLength(64);
         b.HasIndex(x => new { x.ProductId, x.BatchNumber }).IsUnique();
         b.HasIndex(x => x.TraceabilityCode);

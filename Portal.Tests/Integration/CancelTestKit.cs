@@ -19,7 +19,7 @@ internal static class CancelTestKit
         var (client, accountId) = await factory.SignInResidentAsync(TestIds.NewPhone());
         var idNumber = TestIds.ResidentId(DateOnly.FromDateTime(DateTime.Today).AddYears(-30).AddDays(-sequence), female: sequence % 2 == 0,
             sequence: Random.Shared.Next(1, 499));
-        var register = await client.PostAsJsonAsync("/api/v1/me/residents", new { name = "测试" + sequence, idKind = "ResidentIdCard", idNumber, relationship = "Self" });
+        var register = await client.PostAsJsonAsync("/api/v1/me/residents", new { name = "测试" + TestIds.ChineseDigits(sequence), idKind = "ResidentIdCard", idNumber, relationship = "Self" });
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         var residentId = (await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("residentId").GetInt64();
         return new Person(client, accountId, residentId);

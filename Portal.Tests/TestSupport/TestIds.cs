@@ -16,4 +16,8 @@ public static class TestIds
 
     /// <summary>A unique mainland mobile number per call, so rate limits of one test don't touch another.</summary>
     public static string NewPhone() => "139" + Interlocked.Increment(ref _phone).ToString("00000000");
+
+    /// <summary>A number written with Chinese numerals (names may not hold digits): 12 → "一二".</summary>
+    public static string ChineseDigits(int value) =>
+        string.Concat(value.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c => "零一二三四五六七八九"[c - '0']));
 }

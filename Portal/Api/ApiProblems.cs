@@ -69,7 +69,9 @@ public static class ApiProblemsExtensions
 {
     public static IServiceCollection AddApiProblems(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        // Framework answers (415, 405, 404 of an unknown route, 401/403 of the authorization middleware, 500) come
+        // through here as well, via the status-code pages of machine endpoints: they get the same bilingual shape.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => FrameworkProblems.Complete(ctx.ProblemDetails));
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw in every environment so the handler above can answer them in full.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -84,4 +86,43 @@ public static class ApiProblemsExtensions
 
     /// <summary>The caller's IP for limits and audit (X-Forwarded-For is honoured by the forwarded-headers middleware).</summary>
     public static string? ClientIp(this HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+}
+
+/// <summary>Bilingual titles and stable codes for the answers the framework gives by itself (no domain error behind
+/// them), so that a 415 or a 405 reads like every other error of the API.</summary>
+public static class FrameworkProblems
+{
+    private static readonly Dictionary<int, (string Code, Bilingual Title)> ByStatus = new()
+    {
+        [StatusCodes.Status400BadRequest] = ("bad_request", new("请求有误", "The request is not valid")),
+        [StatusCodes.Status401Unauthorized] = ("unauthorized", new("请先登录", "Sign in first")),
+        [StatusCodes.Status403Forbidden] = ("forbidden", new("无权访问", "You may not do this")),
+        [StatusCodes.Status404NotFound] = ("not_found", new("未找到", "Not found")),
+        [StatusCodes.Status405MethodNotAllowed] = ("method_not_allowed", new("不支持该请求方法", "This method is not allowed here")),
+        [StatusCodes.Status406NotAcceptable] = ("not_acceptable", new("无法提供所要求的格式", "The requested format cannot be produced")),
+        [StatusCodes.Status409Conflict] = ("conflict", new("请求与当前状态冲突", "The request conflicts with the current state")),
+        [StatusCodes.Status413PayloadTooLarge] = ("payload_too_large", new("请求内容过大", "The request body is too large")),
+        [StatusCodes.Status415UnsupportedMediaType] = ("unsupported_media_type",
+            new("不支持的内容类型，请使用 application/json", "Unsupported content type: send application/json")),
+        [StatusCodes.Status429TooManyRequests] = ("rate_limited", new("请求过于频繁，请稍后重试", "Too many requests: retry later")),
+        [StatusCodes.Status500InternalServerError] = ("server_error", new("服务器内部错误，请稍后重试", "Internal server error: please try again later")),
+        [StatusCodes.Status503ServiceUnavailable] = ("unavailable", new("服务暂时不可用", "The service is temporarily unavailable")),
+    };
+
+    /// <summary>Fills in what a framework-made ProblemDetails lacks; domain problems, which carry a code, are left as they are.</summary>
+    public static void Complete(ProblemDetails problem)
+    {
+        if (problem.Extensions.ContainsKey("code") || problem.Status is not { } status) return;
+        if (!ByStatus.TryGetValue(status, out var known))
+            known = (status >= 500 ? "server_error" : "bad_request", status >= 500 ? ByStatus[500].Title : ByStatus[400].Title);
+        // The framework's own titles are English reason phrases; validation problems keep their (bilingual) title.
+        if (problem is not HttpValidationProblemDetails || string.IsNullOrEmpty(problem.Title))
+        {
+            problem.Title = known.Title.ToString();
+            problem.Detail ??= known.Title.En;
+        }
+        problem.Extensions["code"] = known.Code;
+        problem.Extensions["titleZh"] = known.Title.Zh;
+        problem.Extensions["titleEn"] = known.Title.En;
+    }
 }

@@ -6,6 +6,7 @@ using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Identity;
 using Portal.Data;
+using Portal.Core.Areas;
 
 namespace Portal.Api;
 
@@ -38,7 +39,7 @@ public static class AppointmentsApi
         return app;
     }
 
-    private static async Task<Ok<List<SiteSummary>>> ListSites(string? district, PortalDbContext db, CancellationToken ct) =>
+    private static async Task<Ok<List<SiteSummary>>> ListSites([TextInput(District.CodeLength, TextKind.Code)] string? district, PortalDbContext db, CancellationToken ct) =>
         // Sorted before the projection: EF cannot order by a member of a record built in the query.
         TypedResults.Ok(await db.Sites.AsNoTracking().Where(s => s.IsActive && (district == null || s.DistrictCode == district))
             .OrderBy(s => s.Code)
@@ -69,7 +70,7 @@ public static class AppointmentsApi
     private static async Task<Ok<AppointmentDto>> Get(long id, ClaimsPrincipal user, AppointmentService appointments, CancellationToken ct) =>
         TypedResults.Ok(await appointments.GetAsync(user.AccountId(), id, ct));
 
-    private static async Task<NoContent> Cancel(long id, string? reason, ClaimsPrincipal user, AppointmentService appointments, SoldOutCache soldOut,
+    private static async Task<NoContent> Cancel(long id, [TextInput(Appointment.CancelReasonLength)] string? reason, ClaimsPrincipal user, AppointmentService appointments, SoldOutCache soldOut,
         CancellationToken ct)
     {
         var freed = await appointments.CancelAsync(user.AccountId(), id, reason, ct);

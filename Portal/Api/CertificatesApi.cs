@@ -29,7 +29,7 @@ public static class CertificatesApi
     private static ContentHttpResult PublicKey(CertificateSigner signer) =>
         TypedResults.Text(signer.PublicKeyPem(), "application/x-pem-file");
 
-    private static Ok<CertificateVerification> Verify(string? payload, CertificateSigner signer)
+    private static Ok<CertificateVerification> Verify([TextInput(64 * 1024, TextKind.Token)] string? payload, CertificateSigner signer)
     {
         if (string.IsNullOrWhiteSpace(payload))
             throw new DomainValidationException("payload", new Bilingual("请提供电子接种证内容", "Give the certificate payload"));

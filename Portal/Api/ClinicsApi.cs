@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Clinics;
+using Portal.Core.Areas;
+using Portal.Core.Common;
 
 namespace Portal.Api;
 
@@ -16,7 +18,8 @@ public static class ClinicsApi
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<ClinicDto>>> Search(string? district, string? street, long? productId, ClinicService clinics, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<ClinicDto>>> Search([TextInput(District.CodeLength, TextKind.Code)] string? district,
+        [TextInput(Street.CodeLength, TextKind.Code)] string? street, long? productId, ClinicService clinics, CancellationToken ct) =>
         TypedResults.Ok(await clinics.SearchAsync(district, street, productId, ct));
 
     private static async Task<Ok<ClinicDto>> Get(long id, long? productId, ClinicService clinics, CancellationToken ct) =>

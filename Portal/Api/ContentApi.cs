@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Content;
+using Portal.Core.Areas;
+using Portal.Core.Common;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -17,12 +20,12 @@ public static class ContentApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<KnowledgeSummaryDto>>> ListKnowledge(string? programme, ContentService content, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<KnowledgeSummaryDto>>> ListKnowledge([TextInput(VaccineProgramme.CodeLength, TextKind.Code)] string? programme, ContentService content, CancellationToken ct) =>
         TypedResults.Ok(await content.ListKnowledgeAsync(programme, ct));
 
     private static async Task<Ok<KnowledgeArticleDto>> GetKnowledge(long id, ContentService content, CancellationToken ct) =>
         TypedResults.Ok(await content.GetKnowledgeAsync(id, ct));
 
-    private static async Task<Ok<IReadOnlyList<AnnouncementDto>>> ListAnnouncements(string? district, long? siteId, ContentService content, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<AnnouncementDto>>> ListAnnouncements([TextInput(District.CodeLength, TextKind.Code)] string? district, long? siteId, ContentService content, CancellationToken ct) =>
         TypedResults.Ok(await content.ListAnnouncementsAsync(district, siteId, ct));
 }

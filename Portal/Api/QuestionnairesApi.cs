@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Consents;
 using Portal.Core.Identity;
+using Portal.Core.Common;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -18,7 +20,7 @@ public static class QuestionnairesApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<QuestionnaireDto>>> List(string? programme, QuestionnaireService questionnaires, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<QuestionnaireDto>>> List([TextInput(VaccineProgramme.CodeLength, TextKind.Code)] string? programme, QuestionnaireService questionnaires, CancellationToken ct) =>
         TypedResults.Ok(await questionnaires.ListAsync(programme, ct));
 
     private static async Task<Created<QuestionnaireResponseDto>> Submit(long id, SubmitQuestionnaireRequest request, ClaimsPrincipal user,

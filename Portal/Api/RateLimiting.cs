@@ -69,7 +69,7 @@ public static class RateLimitingExtensions
     private static void Configure(RateLimiterOptions options, RateLimitSettings s)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.OnRejected = OnRejectedAsync;
+        options.OnRejected = (context, ct) => OnRejectedAsync(context, s, ct);
         if (!s.Enabled)
         {
             options.AddPolicy(RateLimitPolicies.BookingPerToken, _ => RateLimitPartition.GetNoLimiter(""));
@@ -114,10 +114,23 @@ public static class RateLimitingExtensions
         AutoReplenishment = false,
     };
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
+    /// <summary>When the limiter gives no retry time (sliding windows do not), the honest answer is the policy's whole
+    /// window or period: by then every permit taken inside it has expired.</summary>
+    private static TimeSpan FallbackRetryAfter(HttpContext http, RateLimitSettings s) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName switch
+        {
+            RateLimitPolicies.SmsPerIp => TimeSpan.FromSeconds(Math.Max(1, s.SmsPerIp.WindowSeconds)),
+            RateLimitPolicies.LoginPerIp => TimeSpan.FromSeconds(Math.Max(1, s.LoginPerIp.WindowSeconds)),
+            RateLimitPolicies.BookingPerToken => TimeSpan.FromSeconds(s.BookingPerToken.PeriodSeconds > 0 ? s.BookingPerToken.PeriodSeconds : 1),
+            _ => TimeSpan.FromSeconds(s.BookingPerIp.PeriodSeconds > 0 ? s.BookingPerIp.PeriodSeconds : 1),
+        };
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, RateLimitSettings settings, CancellationToken ct)
     {
         var http = context.HttpContext;
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
+        var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var given) && given > TimeSpan.Zero
+            ? given : FallbackRetryAfter(http, settings);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = new ProblemDetails

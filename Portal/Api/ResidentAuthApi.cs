@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Residents.Auth;
 using Portal.Identity;
+using Portal.Core.Common;
+using Portal.Core.Residents;
 
 namespace Portal.Api;
 
-public sealed record SmsCodeRequest(string? Phone);
-public sealed record TokenRequest(string? Phone, string? Code);
+public sealed record SmsCodeRequest([property: TextInput(PhoneNumbers.MaxInputLength)] string? Phone);
+public sealed record TokenRequest([property: TextInput(PhoneNumbers.MaxInputLength)] string? Phone, [property: TextInput(16, TextKind.Token)] string? Code);
 public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, long AccountId);
 
 public static class ResidentAuthApi

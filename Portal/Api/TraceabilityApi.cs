@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Vaccines;
+using Portal.Core.Common;
 
 namespace Portal.Api;
 
@@ -10,6 +11,6 @@ public static class TraceabilityApi
             .WithName("TraceLot").WithSummary("疫苗追溯（批号或追溯码）/ Trace a lot by batch number or traceability code")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<Ok<TraceabilityDto>> Lookup(string? code, TraceabilityService traceability, CancellationToken ct) =>
+    private static async Task<Ok<TraceabilityDto>> Lookup([TextInput(VaccineLot.CodeLength, TextKind.Code)] string? code, TraceabilityService traceability, CancellationToken ct) =>
         TypedResults.Ok(await traceability.LookupAsync(code, ct));
 }

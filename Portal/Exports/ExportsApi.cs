@@ -7,6 +7,7 @@ using Portal.Core.Common;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Core.Injections.Queries;
+using Portal.Core.Areas;
 
 namespace Portal.Exports;
 
@@ -14,12 +15,12 @@ namespace Portal.Exports;
 public sealed record InjectionExportQuery(
     [property: FromQuery(Name = ExportRoutes.From)] DateOnly? From,
     [property: FromQuery(Name = ExportRoutes.To)] DateOnly? To,
-    [property: FromQuery(Name = ExportRoutes.District)] string? District,
+    [property: FromQuery(Name = ExportRoutes.District), TextInput(District.CodeLength, TextKind.Code)] string? District,
     [property: FromQuery(Name = ExportRoutes.Site)] long? Site,
     [property: FromQuery(Name = ExportRoutes.Programme)] long? Programme,
     [property: FromQuery(Name = ExportRoutes.Product)] long? Product,
     [property: FromQuery(Name = ExportRoutes.Dose)] int? Dose,
-    [property: FromQuery(Name = ExportRoutes.Text)] string? Q)
+    [property: FromQuery(Name = ExportRoutes.Text), TextInput(InjectionFilter.MaxTextLength)] string? Q)
 {
     public InjectionFilter ToFilter() => new()
     {

@@ -8,6 +8,9 @@ namespace Portal.Core.Residents.IdDocuments;
 /// <summary>Checks and normalizes the ID numbers of the five document kinds a resident may register with.</summary>
 public static partial class IdDocumentValidator
 {
+    /// <summary>The longest document number accepted at the edge (the longest kind, a passport, has 17 characters).</summary>
+    public const int MaxInputLength = 32;
+
     private static readonly DateOnly EarliestBirthDate = new(1900, 1, 1);
 
     /// <summary>Validates against today's date in China (UTC+8) from <paramref name="clock"/> (the system clock when null).</summary>
