@@ -10,6 +10,7 @@ public static class AuditActions
     public const string RecordInjection = "RecordInjection";
     public const string EligibilityOverride = "EligibilityOverride";
     public const string ScanQr = "ScanQr";
+    public const string LookupResident = "LookupResident";
 }
 
 /// <summary>An append-only audit record (who did what to which record, from where).</summary>

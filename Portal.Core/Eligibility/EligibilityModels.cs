@@ -18,6 +18,12 @@ public static class EligibilityCodes
     /// <summary>Not blocking: the dose is late but may still be given.</summary>
     public const string PastMaxInterval = "past_max_interval";
     public const string ProductInactive = "product_inactive";
+
+    /// <summary>What a doctor's override may not set aside: a dose that is already in the record, one past the end of
+    /// the series, one before an earlier dose, or a product that is no longer offered. An override is a clinical
+    /// judgement on age, sex and intervals, not a way to write an impossible history.</summary>
+    public static readonly IReadOnlySet<string> NotOverridable =
+        new HashSet<string>(StringComparer.Ordinal) { DoseAlreadyGiven, SeriesComplete, PreviousDoseMissing, ProductInactive };
 }
 
 /// <summary>What the engine needs to know about a person.</summary>

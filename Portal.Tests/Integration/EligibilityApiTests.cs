@@ -30,8 +30,9 @@ public sealed class EligibilityApiTests : IAsyncLifetime
         var (resident, _) = await _factory.SignInResidentAsync(TestIds.NewPhone());
         var today = ChinaTime.Today(TimeProvider.System);
         var birth = today.AddYears(-2);
+        var idNumber = TestIds.ResidentId(birth, female: false, sequence: 7);
         var register = await resident.PostAsJsonAsync("/api/v1/me/residents",
-            new { name = "王小宝", idKind = "ResidentIdCard", idNumber = TestIds.ResidentId(birth, female: false, sequence: 7), relationship = "Child" });
+            new { name = "王小宝", idKind = "ResidentIdCard", idNumber, relationship = "Child" });
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         var residentId = (await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("residentId").GetInt64();
 
@@ -50,17 +51,21 @@ public sealed class EligibilityApiTests : IAsyncLifetime
             $"/api/v1/me/eligibility?residentId={residentId}&productId={bibp}&date={birth.AddYears(3):yyyy-MM-dd}");
         Assert.True(later.GetProperty("isEligible").GetBoolean());
 
-        // The doctor: refused without a reason, recorded and audited with one.
+        // The doctor reads the child's ID card at the desk (a walk-in: the booking was refused), then is refused
+        // without a reason and recorded and audited with one.
         var pda = await _factory.SignInPdaAsync();
+        var lookup = await pda.PostAsJsonAsync("/api/v1/pda/lookup", new { idKind = "ResidentIdCard", idNumber });
+        Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+        var visitId = (await lookup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("visitId").GetInt64();
         var lotId = await LotAtDoctorsSiteAsync(slotId, bibp);
-        var refused = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId });
+        var refused = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId, visitId });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("not_eligible", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        var tooLong = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId, overrideReason = new string('x', 257) });
+        var tooLong = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId, visitId, overrideReason = new string('x', 257) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
 
         const string reason = "疫情暴露后紧急接种，经医生评估";
-        var recorded = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId, overrideReason = reason });
+        var recorded = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId, visitId, overrideReason = reason });
         Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
         var injectionId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         var injection = await _factory.WithDbAsync(db => db.Injections.SingleAsync(i => i.Id == injectionId));

@@ -61,6 +61,7 @@ public sealed class EndToEndTests
         Assert.Equal(residentId, scanned.GetProperty("residentId").GetInt64());
         Assert.Contains(scanned.GetProperty("todaysAppointments").EnumerateArray(), a => a.GetProperty("id").GetInt64() == appointmentId);
         var lotId = scanned.GetProperty("lots").EnumerateArray().First().GetProperty("lotId").GetInt64();
+        var visitId = scanned.GetProperty("visitId").GetInt64();
 
         var before = await TodayCounterAsync(factory);
         var stockBefore = await factory.WithDbAsync(db => db.LotStocks.Where(s => s.LotId == lotId).SumAsync(s => s.OnHand));
@@ -76,7 +77,7 @@ public sealed class EndToEndTests
         Assert.Null(appointment.ActiveKey);
         Assert.True(await factory.WithDbAsync(db => db.Observations.AnyAsync(o => o.InjectionId == injection.GetProperty("id").GetInt64())));
 
-        var bad = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId = 999999 });
+        var bad = await pda.PostAsJsonAsync("/api/v1/pda/injections", new { residentId, lotId = 999999, visitId });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 

@@ -8,12 +8,16 @@ using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Data;
 using Portal.Identity;
+using Portal.Core.Sites;
 
 namespace Portal.Api;
 
-public sealed record PdaLoginRequest(string? UserName, string? Password, string? DeviceSerial);
+public sealed record PdaLoginRequest(
+    [property: TextInput(SignInAttempt.NameKeyLength)] string? UserName,
+    [property: TextInput(128, TextKind.Secret)] string? Password,
+    [property: TextInput(Device.SerialNumberLength, TextKind.Code)] string? DeviceSerial);
 public sealed record PdaLoginResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string DisplayName, long SiteId);
-public sealed record ScanRequest(string? Payload);
+public sealed record ScanRequest([property: TextInput(1024, TextKind.Token)] string? Payload);
 
 /// <summary>The doctor's handheld: sign in, scan the resident's code, record the dose.</summary>
 public static class PdaApi
@@ -27,8 +31,11 @@ public static class PdaApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/scan", Scan).RequireAuthorization(Policies.Pda).WithName("PdaScan").WithSummary("扫接种码 / Scan a vaccination code")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/lookup", Lookup).RequireAuthorization(Policies.Pda).WithName("PdaLookup")
+            .WithSummary("按证件号码查找受种者（读卡或输入）/ Find a resident by ID document number (card reader or typed)")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/injections", Record).RequireAuthorization(Policies.Pda).WithName("PdaRecordInjection").WithSummary("登记接种 / Record an injection")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
@@ -65,6 +72,9 @@ public static class PdaApi
 
     private static async Task<Ok<ScanResult>> Scan(ScanRequest request, ClaimsPrincipal user, InjectionService injections, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await injections.ScanAsync(Recorder(user, http), request.Payload, ct));
+
+    private static async Task<Ok<ScanResult>> Lookup(LookupRequest request, ClaimsPrincipal user, InjectionService injections, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await injections.LookupAsync(Recorder(user, http), request, ct));
 
     private static async Task<Created<InjectionDto>> Record(RecordInjectionRequest request, ClaimsPrincipal user, InjectionService injections, HttpContext http, CancellationToken ct)
     {
