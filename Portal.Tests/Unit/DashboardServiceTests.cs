@@ -36,23 +36,23 @@ public sealed class DashboardServiceTests
         var clock = new FakeTimeProvider(Now);
         var service = new DashboardService(database, clock, new DashboardOptions { HistoryMaxAge = TimeSpan.FromMinutes(5) });
         var scenario = await ReferenceAsync(database);
-        Assert.Equal(0, (await service.GetCitySnapshotAsync()).CumulativeTotal);
+        Assert.Equal(0, (await service.GetSnapshotAsync(DashboardScope.City)).CumulativeTotal);
 
         await AddAsync(database, Stat(Today, scenario.D1, scenario.S1, 0, scenario.P1, 1, 2), Stat(Today.AddDays(-1), scenario.D1, scenario.S1, 0, scenario.P1, 1, 7));
-        var cached = await service.GetCitySnapshotAsync();
+        var cached = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal(2, cached.TodayTotal);
         Assert.Equal(2, cached.CumulativeTotal); // yesterday's back-dated row is not seen yet
 
         clock.Advance(TimeSpan.FromMinutes(5));
-        var stale = await service.GetCitySnapshotAsync(); // answers at once from the old figures, and starts the reload
+        var stale = await service.GetSnapshotAsync(DashboardScope.City); // answers at once from the old figures, and starts the reload
         Assert.Equal(2, stale.TodayTotal);
         var refreshed = await WaitForAsync(service, s => s.CumulativeTotal == 9);
 
         Assert.Equal(9, refreshed.Last7DaysTotal);
 
         clock.SetUtcNow(new DateTimeOffset(2025, 3, 9, 0, 0, 1, TimeSpan.FromHours(8)));
-        var tomorrow = await service.GetCitySnapshotAsync(); // a new day waits for its history
+        var tomorrow = await service.GetSnapshotAsync(DashboardScope.City); // a new day waits for its history
 
         Assert.Equal(Today.AddDays(1), tomorrow.Today);
         Assert.Equal(0, tomorrow.TodayTotal);
@@ -65,7 +65,7 @@ public sealed class DashboardServiceTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var snapshot = await service.GetCitySnapshotAsync();
+            var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
             if (condition(snapshot))
             {
                 return snapshot;
@@ -82,7 +82,7 @@ public sealed class DashboardServiceTests
         var s = await SeedScenarioAsync(database);
         var service = new DashboardService(database, new FakeTimeProvider(Now));
 
-        var snapshot = await service.GetCitySnapshotAsync();
+        var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal(Now, snapshot.GeneratedAt);
         Assert.Equal(Today, snapshot.Today);
@@ -151,7 +151,7 @@ public sealed class DashboardServiceTests
         var database = await create();
         var service = new DashboardService(database, new FakeTimeProvider(Now));
 
-        var snapshot = await service.GetCitySnapshotAsync();
+        var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal((0L, 0L, 0L, 0L), (snapshot.TodayTotal, snapshot.Last7DaysTotal, snapshot.Last30DaysTotal, snapshot.CumulativeTotal));
         Assert.Equal(30, snapshot.DailyTrend.Count);
