@@ -21,20 +21,21 @@ public sealed class LiveHub(LiveDashboardNotifier notifier, LiveHubConnections c
 {
     private static readonly object ScopeItem = new();
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         // The endpoint policy has checked this already; a principal without a scope is dropped all the same.
         if (LiveAudience.ScopeOf(Context.User ?? new()) is not { } scope)
         {
             Context.Abort();
-            return Task.CompletedTask;
+            return;
         }
 
         Context.Items[ScopeItem] = scope;
+        await Groups.AddToGroupAsync(Context.ConnectionId, connections.GroupOf(scope), Context.ConnectionAborted);
         connections.Add(Context.ConnectionId, scope);
-        return Task.CompletedTask;
     }
 
+    /// <summary>SignalR takes the connection out of its group by itself.</summary>
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context.ConnectionId);

@@ -15,9 +15,10 @@ namespace Portal.Live;
 /// injections costs a few recomputes, not a thousand, and each recompute is one city-wide computation however many
 /// scopes are watching. Singleton; the loop starts with the first subscriber, request or event.
 /// </summary>
-/// <remarks>Every instance serves its own hub connections, after recomputes caused by its own injections and by those
-/// relayed from other instances (<see cref="RedisInjectionRelay"/>): nothing is sent through the SignalR backplane,
-/// which could only send every client the same message.</remarks>
+/// <remarks>Every instance serves its own hub connections (one SignalR group per scope on this instance), after
+/// recomputes caused by its own injections and by those relayed from other instances (<see cref="RedisInjectionRelay"/>).
+/// There is no SignalR backplane: no message goes to every client, and each instance already recomputes for its own
+/// Blazor screens (ADR 0005).</remarks>
 public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
 {
     private readonly IDashboardSnapshotSource source;
@@ -230,11 +231,7 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         var deliveries = targets.Select(s => DeliverAsync(s.Callback, figures.For(s.Scope))).ToList();
         if (hub is not null && connections is not null)
         {
-            foreach (var (scope, ids) in connections.ByScope())
-            {
-                var snapshot = figures.For(scope);
-                deliveries.AddRange(ids.Select(id => SendAsync(hub, id, LiveRoutes.SnapshotMessage, snapshot, ct)));
-            }
+            deliveries.AddRange(connections.Scopes().Select(scope => SendAsync(hub, connections.GroupOf(scope), LiveRoutes.SnapshotMessage, figures.For(scope), ct)));
         }
 
         await Task.WhenAll(deliveries);
@@ -248,11 +245,11 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         }
 
         var sends = new List<Task>();
-        foreach (var (scope, ids) in connections.ByScope())
+        foreach (var scope in connections.Scopes())
         {
             if (scope.Visible(injection) is { } visible)
             {
-                sends.AddRange(ids.Select(id => SendAsync(hub, id, LiveRoutes.InjectionMessage, visible, ct)));
+                sends.Add(SendAsync(hub, connections.GroupOf(scope), LiveRoutes.InjectionMessage, visible, ct));
             }
         }
 
@@ -271,17 +268,17 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>To one local connection: the hub lifetime manager writes it directly, also with the Redis backplane.
-    /// Never throws: the injection is committed, and a client gone or slow must not affect the others.</summary>
-    private async Task SendAsync(IHubContext<LiveHub> context, string connectionId, string method, object message, CancellationToken ct)
+    /// <summary>To one scope's connections on this instance (its group). Never throws: the injection is committed, and
+    /// a hub hiccup must not surface as a failed injection or keep the other scopes from their message.</summary>
+    private async Task SendAsync(IHubContext<LiveHub> context, string group, string method, object message, CancellationToken ct)
     {
         try
         {
-            await context.Clients.Client(connectionId).SendAsync(method, message, ct);
+            await context.Clients.Group(group).SendAsync(method, message, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Could not send {Message} to hub connection {ConnectionId}", method, connectionId);
+            logger.LogWarning(ex, "Could not send {Message} to hub group {Group}", method, group);
         }
         catch (OperationCanceledException)
         {
