@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
+using Portal.Core.Identity;
 
 namespace Portal.Core.Dashboard;
 
-/// <summary>Everything the city big screen shows, computed at <see cref="GeneratedAt"/> from the daily
-/// counters. Immutable: the live notifier hands the same instance to every screen and SignalR client.</summary>
+/// <summary>Everything a big screen shows for one <see cref="DashboardScope"/>, computed at <see cref="GeneratedAt"/>
+/// from the daily counters. Immutable: the live notifier hands the same instance to every screen and SignalR client
+/// of that scope. A scope's snapshot holds nothing of what lies outside it (see docs/features/live-screens.md).</summary>
 /// <param name="Today">The China date the "today" figures are for.</param>
 /// <param name="CumulativeTotal">Every dose counted since records began.</param>
 /// <param name="DailyTrend">The last 30 days, oldest first, one entry per day (zero days included).</param>
@@ -11,6 +13,7 @@ namespace Portal.Core.Dashboard;
 /// <param name="TopStreets">Streets with the highest cumulative doses per 10,000 residents.</param>
 /// <param name="TopEmployers">Employers with the highest doses per 100 staff.</param>
 /// <param name="Targets">Targets whose window contains today, city-wide targets first.</param>
+/// <param name="Scope">Whose figures these are (null only from clients of an older server).</param>
 public sealed record DashboardSnapshot(
     DateTimeOffset GeneratedAt,
     DateOnly Today,
@@ -25,7 +28,8 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<DoseNumberCount> ByDoseNumber,
     IReadOnlyList<BrandCount> ByBrand,
     IReadOnlyList<ProgrammeCount> ByProgramme,
-    IReadOnlyList<TargetProgress> Targets)
+    IReadOnlyList<TargetProgress> Targets,
+    DashboardScopeLabel? Scope = null)
 {
     /// <summary>Districts from the highest rate to the lowest (the ranking table).</summary>
     [JsonIgnore]
@@ -35,6 +39,14 @@ public sealed record DashboardSnapshot(
     public static DashboardSnapshot Empty(DateTimeOffset generatedAt, DateOnly today) =>
         new(generatedAt, today, 0, 0, 0, 0, [], [], [], [], [], [], [], []);
 }
+
+/// <summary>The scope a snapshot is for, named for the screen's title.</summary>
+/// <param name="Key">The <see cref="DashboardScope.Key"/>, e.g. "district:310104".</param>
+/// <param name="Name">The district's, site's or employer's name; empty for the city.</param>
+public sealed record DashboardScopeLabel(
+    [property: JsonConverter(typeof(JsonStringEnumConverter<DataScopeKind>))] DataScopeKind Kind,
+    string Key,
+    string Name);
 
 public sealed record DailyCount(DateOnly Date, long Count);
 

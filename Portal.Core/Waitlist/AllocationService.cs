@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
+using Portal.Core.Identity;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
@@ -10,12 +11,14 @@ namespace Portal.Core.Waitlist;
 
 /// <param name="OfferHours">Hours an offer stays open (default 48).</param>
 /// <param name="Seed">Lottery seed; a random one is chosen and stored when omitted.</param>
-/// <param name="DistrictCode">Only residents who prefer this district (or a site in it), or stated no preference.</param>
+/// <param name="DistrictCode">Only residents who prefer this district (or a site in it), or stated no preference. A district
+/// administrator's campaigns are always their own district's.</param>
 public sealed record CampaignRequest(long? ProductId, int? Places, AllocationMethod? Method, int? OfferHours = null, long? Seed = null,
     string? DistrictCode = null, string? Name = null);
 
+/// <param name="DistrictCode">The district drawn from; null for a city-wide campaign.</param>
 public sealed record CampaignDto(long Id, long ProductId, string Name, AllocationMethod Method, int Places, int OfferHours, long? Seed,
-    DateTimeOffset? DrawnAt, string? ResultHash, int Candidates, int Offered, int Accepted);
+    DateTimeOffset? DrawnAt, string? ResultHash, int Candidates, int Offered, int Accepted, string? DistrictCode = null);
 
 public sealed record ScarceProductSummary(long ProductId, string Code, string Name, string NameEn, int Waiting, IReadOnlyList<CampaignDto> Campaigns);
 
@@ -24,11 +27,29 @@ public sealed record DrawVerification(long CampaignId, bool Matches, string? Sto
 public sealed record WaitlistEventDto(DateTimeOffset At, string Kind, long? CampaignId, string Detail);
 
 /// <param name="Position">Place among the product's Waiting entries today; null unless Waiting.</param>
+/// <param name="HiddenEvents">Steps in campaigns outside the caller's district, left out of <paramref name="Events"/>.</param>
 public sealed record EntryExplanation(long EntryId, string ResidentIdMasked, string ResidentNameMasked, string ProductName, DateTimeOffset RegisteredAt,
-    WaitlistStatus Status, int? Position, IReadOnlyList<WaitlistEventDto> Events);
+    WaitlistStatus Status, int? Position, IReadOnlyList<WaitlistEventDto> Events, int HiddenEvents = 0);
+
+/// <summary>The waitlist console's errors beyond plain field validation.</summary>
+public static class AllocationProblems
+{
+    public static DomainProblemException OutOfScope() => new(ProblemKind.Forbidden, "waitlist_out_of_scope",
+        new("您的账号无权分配紧缺疫苗名额", "Your account may not allocate scarce-vaccine places"));
+
+    public static DomainValidationException OtherDistrict() => new("districtCode",
+        new("区级管理员只能为本区分配名额", "A district administrator may only draw for their own district"));
+
+    public static DomainProblemException CampaignNotFound() => new(ProblemKind.NotFound, "campaign_not_found",
+        new("分配批次不存在", "No such campaign"));
+}
 
 /// <summary>Staff side of the waitlist: campaigns drawn by registration order or by seeded lottery, their public
 /// verification, and the per-entry history that answers "why did she get a dose before me?".</summary>
+/// <remarks>Every method takes the caller's <see cref="StaffScope"/>. The city sees and draws everything. A district
+/// administrator sees their district's campaigns only, draws only for their district, and counts and looks up only the
+/// entries their draws could reach (preferring their district or a site in it, or stating no preference: the
+/// candidate rule). Any other scope sees nothing and draws nothing (docs/features/waitlist.md).</remarks>
 public sealed class AllocationService(IDbContextFactory<DbContext> contexts, TimeProvider clock)
 {
     public const int MaxPlaces = 100_000;
@@ -36,15 +57,23 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
 
     /// <summary>Creates a campaign and draws it at once: records every candidate with its position, stores seed and
     /// result hash, and offers the first <c>Places</c> candidates (SMS queued in the same transaction).</summary>
-    public async Task<CampaignDto> CreateAndDrawAsync(CampaignRequest request, string? userId, CancellationToken ct = default)
+    /// <exception cref="DomainProblemException">Forbidden for a scope that is neither the city nor a district.</exception>
+    public async Task<CampaignDto> CreateAndDrawAsync(StaffScope scope, CampaignRequest request, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(request);
+        var reach = Reach.Of(scope);
+        if (reach.None) throw AllocationProblems.OutOfScope();
+        var requested = string.IsNullOrWhiteSpace(request.DistrictCode) ? null : request.DistrictCode.Trim();
+        if (reach.District is { } own && requested is not null && requested != own) throw AllocationProblems.OtherDistrict();
+        var district = reach.District ?? requested;
+
         var errors = new List<FieldError>();
         if (request.ProductId is not > 0) errors.Add(new("productId", new("请选择疫苗", "Choose the vaccine")));
         if (request.Places is not (> 0 and <= MaxPlaces)) errors.Add(new("places", new($"名额须为1至{MaxPlaces}", $"Places must be 1 to {MaxPlaces}")));
         if (request.Method is not { } method || !Enum.IsDefined(method)) errors.Add(new("method", new("请选择分配方式", "Choose the allocation method")));
         var hours = request.OfferHours ?? 48;
         if (hours is < 1 or > MaxOfferHours) errors.Add(new("offerHours", new($"有效时长须为1至{MaxOfferHours}小时", $"Offer hours must be 1 to {MaxOfferHours}")));
-        var district = string.IsNullOrWhiteSpace(request.DistrictCode) ? null : request.DistrictCode.Trim();
         if (errors.Count > 0) throw new DomainValidationException(errors);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -54,13 +83,10 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
             throw new DomainValidationException("productId", new("该疫苗不是紧缺疫苗", "This vaccine is not a scarce product"));
         var now = clock.GetUtcNow();
         var today = ChinaTime.DateOf(now);
-        var candidates = await (from e in db.Set<WaitlistEntry>().AsNoTracking()
-                                where e.ProductId == product.Id && e.Status == WaitlistStatus.Waiting
+        var waiting = db.Set<WaitlistEntry>().AsNoTracking().Where(e => e.ProductId == product.Id && e.Status == WaitlistStatus.Waiting);
+        var candidates = await (from e in district is null ? waiting : CandidatesIn(db, waiting, district)
                                 join r in db.Set<Resident>() on e.ResidentId equals r.Id
                                 where r.ScarceBookingBlockedUntil == null || r.ScarceBookingBlockedUntil < today
-                                where district == null || e.PreferredDistrictCode == district
-                                      || (e.PreferredDistrictCode == null && e.PreferredSiteId == null)
-                                      || db.Set<Site>().Any(s => s.Id == e.PreferredSiteId && s.DistrictCode == district)
                                 select new { e.Id, e.RegisteredAt }).ToListAsync(ct);
         if (candidates.Count == 0)
             throw new DomainProblemException(ProblemKind.Conflict, "no_one_waiting", new("没有符合条件的排队登记", "Nobody eligible is waiting for this vaccine"));
@@ -72,7 +98,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         var campaign = new WaitlistCampaign
         {
             ProductId = product.Id, Method = request.Method!.Value, Places = request.Places!.Value, OfferHours = hours, Seed = seed, DrawnAt = now,
-            ResultHash = WaitlistDraw.Hash(order), CreatedByUserId = userId,
+            ResultHash = WaitlistDraw.Hash(order), CreatedByUserId = scope.UserId, DistrictCode = district,
             Name = Truncate(string.IsNullOrWhiteSpace(request.Name)
                 ? $"{product.Code} {ChinaTime.ToChina(now):yyyy-MM-dd HH:mm}{(district is null ? "" : " " + district)}"
                 : request.Name.Trim(), 128),
@@ -94,35 +120,47 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
     }
 
     /// <summary>Re-runs the draw from the stored seed and candidates and compares it with the stored result hash.</summary>
-    public async Task<DrawVerification> VerifyDrawAsync(long campaignId, CancellationToken ct = default)
+    /// <exception cref="DomainProblemException">NotFound also for a campaign outside the caller's scope (the two are not told apart).</exception>
+    public async Task<DrawVerification> VerifyDrawAsync(StaffScope scope, long campaignId, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var campaign = await db.Set<WaitlistCampaign>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "campaign_not_found", new("分配批次不存在", "No such campaign"));
+        var campaign = await Visible(db, Reach.Of(scope)).FirstOrDefaultAsync(c => c.Id == campaignId, ct)
+            ?? throw AllocationProblems.CampaignNotFound();
         var order = await OfferIssuer.OrderAsync(db, campaign, ct);
         var hash = WaitlistDraw.Hash(order);
         return new DrawVerification(campaign.Id, string.Equals(hash, campaign.ResultHash, StringComparison.Ordinal), campaign.ResultHash, hash, order.Count, campaign.Seed);
     }
 
-    /// <summary>Every scarce product with its number of Waiting entries and its campaigns, newest first.</summary>
-    public async Task<IReadOnlyList<ScarceProductSummary>> SummariesAsync(CancellationToken ct = default)
+    /// <summary>Every scarce product with its number of Waiting entries and its campaigns, newest first; for a district
+    /// administrator the entries their draws could reach and their district's campaigns; for other scopes nothing.</summary>
+    public async Task<IReadOnlyList<ScarceProductSummary>> SummariesAsync(StaffScope scope, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        var reach = Reach.Of(scope);
+        if (reach.None) return [];
         await using var db = await contexts.CreateDbContextAsync(ct);
         var products = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.IsScarce).OrderBy(p => p.Code).ToListAsync(ct);
-        var waiting = await db.Set<WaitlistEntry>().Where(e => e.Status == WaitlistStatus.Waiting).GroupBy(e => e.ProductId)
+        var entries = db.Set<WaitlistEntry>().Where(e => e.Status == WaitlistStatus.Waiting);
+        var waiting = await (reach.District is { } district ? CandidatesIn(db, entries, district) : entries).GroupBy(e => e.ProductId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var campaigns = await CampaignsAsync(db, await db.Set<WaitlistCampaign>().AsNoTracking().OrderByDescending(c => c.Id).Take(200).ToListAsync(ct), ct);
+        var campaigns = await CampaignsAsync(db, await Visible(db, reach).OrderByDescending(c => c.Id).Take(200).ToListAsync(ct), ct);
         return products.Select(p => new ScarceProductSummary(p.Id, p.Code, p.Name, p.NameEn, waiting.GetValueOrDefault(p.Id),
             campaigns.Where(c => c.ProductId == p.Id).ToList())).ToList();
     }
 
-    /// <summary>The history of entries found by entry id (digits) or by the masked ID number shown in lists.</summary>
-    public async Task<IReadOnlyList<EntryExplanation>> ExplainAsync(string? query, CancellationToken ct = default)
+    /// <summary>The history of entries found by entry id (digits) or by the masked ID number shown in lists. A district
+    /// administrator finds only entries their draws could reach, and sees no step of another district's or a city-wide
+    /// campaign (<see cref="EntryExplanation.HiddenEvents"/> counts them); other scopes find nothing.</summary>
+    public async Task<IReadOnlyList<EntryExplanation>> ExplainAsync(StaffScope scope, string? query, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        var reach = Reach.Of(scope);
         query = query?.Trim();
-        if (string.IsNullOrEmpty(query)) return [];
+        if (string.IsNullOrEmpty(query) || reach.None) return [];
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var entries = from e in db.Set<WaitlistEntry>().AsNoTracking()
+        var all = db.Set<WaitlistEntry>().AsNoTracking();
+        var entries = from e in reach.District is { } district ? CandidatesIn(db, all, district) : all
                       join r in db.Set<Resident>() on e.ResidentId equals r.Id
                       join p in db.Set<VaccineProduct>() on e.ProductId equals p.Id
                       select new { e, r.IdNumberMasked, r.Name, Product = p.Name };
@@ -130,17 +168,46 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
             ? await entries.Where(x => x.e.Id == id).ToListAsync(ct)
             : await entries.Where(x => x.IdNumberMasked == query).OrderByDescending(x => x.e.Id).Take(20).ToListAsync(ct);
         var result = new List<EntryExplanation>();
+        var campaigns = Visible(db, reach);
         foreach (var x in found)
         {
             var events = await db.Set<WaitlistEvent>().AsNoTracking().Where(ev => ev.EntryId == x.e.Id).OrderBy(ev => ev.Id)
-                .Select(ev => new WaitlistEventDto(ev.At, ev.Kind, ev.CampaignId, ev.Detail)).ToListAsync(ct);
+                .Select(ev => new { ev.At, ev.Kind, ev.CampaignId, ev.Detail, Shown = ev.CampaignId == null || campaigns.Any(c => c.Id == ev.CampaignId) })
+                .ToListAsync(ct);
             int? position = x.e.Status == WaitlistStatus.Waiting
                 ? await db.Set<WaitlistEntry>().CountAsync(w => w.ProductId == x.e.ProductId && w.Status == WaitlistStatus.Waiting
                     && (w.RegisteredAt < x.e.RegisteredAt || (w.RegisteredAt == x.e.RegisteredAt && w.Id < x.e.Id)), ct) + 1
                 : null;
-            result.Add(new EntryExplanation(x.e.Id, x.IdNumberMasked, Common.Privacy.Masking.MaskName(x.Name), x.Product, x.e.RegisteredAt, x.e.Status, position, events));
+            result.Add(new EntryExplanation(x.e.Id, x.IdNumberMasked, Common.Privacy.Masking.MaskName(x.Name), x.Product, x.e.RegisteredAt, x.e.Status, position,
+                [.. events.Where(ev => ev.Shown).Select(ev => new WaitlistEventDto(ev.At, ev.Kind, ev.CampaignId, ev.Detail))], events.Count(ev => !ev.Shown)));
         }
         return result;
+    }
+
+    /// <summary>What a scope reaches: everything (the city), one district, or nothing.</summary>
+    private readonly record struct Reach(bool None, string? District)
+    {
+        public static Reach Of(StaffScope scope) => (scope.IsValid ? scope.Kind : null) switch
+        {
+            DataScopeKind.City => new(false, null),
+            DataScopeKind.District => new(false, scope.DistrictCode!.Trim()),
+            _ => new(true, null),
+        };
+    }
+
+    /// <summary>The candidate rule of a district's draw: entries preferring the district or a site in it, or stating no preference.</summary>
+    private static IQueryable<WaitlistEntry> CandidatesIn(DbContext db, IQueryable<WaitlistEntry> entries, string district) =>
+        entries.Where(e => e.PreferredDistrictCode == district
+            || (e.PreferredDistrictCode == null && e.PreferredSiteId == null)
+            || db.Set<Site>().Any(s => s.Id == e.PreferredSiteId && s.DistrictCode == district));
+
+    /// <summary>The campaigns a scope sees: all for the city, the district's own for a district, none otherwise.</summary>
+    private static IQueryable<WaitlistCampaign> Visible(DbContext db, Reach reach)
+    {
+        var campaigns = db.Set<WaitlistCampaign>().AsNoTracking();
+        return reach.None ? campaigns.Where(c => false)
+            : reach.District is { } district ? campaigns.Where(c => c.DistrictCode == district)
+            : campaigns;
     }
 
     private static async Task<IReadOnlyList<CampaignDto>> CampaignsAsync(DbContext db, List<WaitlistCampaign> campaigns, CancellationToken ct)
@@ -152,7 +219,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
             .Select(g => new { g.Key, Count = g.Count(), Accepted = g.Count(o => o.Status == OfferStatus.Accepted) })
             .ToDictionaryAsync(x => x.Key, ct);
         return campaigns.Select(c => new CampaignDto(c.Id, c.ProductId, c.Name, c.Method, c.Places, c.OfferHours, c.Seed, c.DrawnAt, c.ResultHash,
-            candidates.GetValueOrDefault(c.Id), offers.TryGetValue(c.Id, out var o) ? o.Count : 0, o?.Accepted ?? 0)).ToList();
+            candidates.GetValueOrDefault(c.Id), offers.TryGetValue(c.Id, out var o) ? o.Count : 0, o?.Accepted ?? 0, c.DistrictCode)).ToList();
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

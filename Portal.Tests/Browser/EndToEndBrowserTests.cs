@@ -19,7 +19,7 @@ public sealed class EndToEndBrowserTests(ITestOutputHelper output)
     public async Task Big_screen_updates_live_and_console_lists_and_exports_the_injection()
     {
         Requirements.Chromium();
-        await using var factory = PortalFactory.Sqlite(new Dictionary<string, string?> { ["Live:AllowAnonymousScreens"] = "false" });
+        await using var factory = PortalFactory.Sqlite();
         var baseUrl = factory.StartOnLoopback();
 
         var (playwright, browser) = await Chromium.LaunchAsync();

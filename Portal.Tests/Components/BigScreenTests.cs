@@ -1,11 +1,18 @@
+using System.Security.Claims;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Components.Pages.Screen;
 using Portal.Core.Dashboard;
+using Portal.Core.Identity;
+using Portal.Core.Common;
+using Portal.Core.Employers;
 using Portal.Core.Injections;
+using Portal.Core.Statistics;
 using Portal.Live;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;
 
@@ -135,6 +142,7 @@ public sealed class BigScreenTests : BunitTestContext
     {
         await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(100));
         Services.AddSingleton(notifier);
+        SignInWithScope("市疾控", Roles.CityAdmin, DataScopeKind.City);
 
         var page = Render<BigScreen>();
 
@@ -153,6 +161,7 @@ public sealed class BigScreenTests : BunitTestContext
         UseCulture("en");
         await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(1));
         Services.AddSingleton(notifier);
+        SignInWithScope("CDC", Roles.CityAdmin, DataScopeKind.City);
 
         var page = Render<BigScreen>();
 
@@ -165,6 +174,7 @@ public sealed class BigScreenTests : BunitTestContext
         var source = new FakeSnapshotSource(100);
         await using var notifier = BigScreenSamples.Notifier(source);
         Services.AddSingleton(notifier);
+        SignInWithScope("市疾控", Roles.CityAdmin, DataScopeKind.City);
         var page = Render<BigScreen>();
         page.WaitForAssertion(() => Assert.Equal("100", page.Find("#today-total").GetAttribute("data-value")));
         Assert.Equal(1, notifier.SubscriberCount);
@@ -178,6 +188,97 @@ public sealed class BigScreenTests : BunitTestContext
         await DisposeComponentsAsync();
         Assert.Equal(0, notifier.SubscriberCount);
     }
+
+    [Fact]
+    public async Task A_district_user_s_screen_shows_only_its_district_computed_from_the_counters()
+    {
+        var (city, notifier) = await ScreenOverTwoDistrictsAsync();
+        await using var _ = notifier;
+        var xuhui = city.Districts.Single(d => d.Code == "310104");
+        SignInWithScope("徐汇区管理员", Roles.DistrictAdmin, DataScopeKind.District, new Claim(StaffClaimTypes.ScopeDistrict, xuhui.Code));
+
+        var page = Render<BigScreen>();
+
+        page.WaitForAssertion(() => Assert.Equal("7", page.Find("#today-total").GetAttribute("data-value")));
+        Assert.Equal($"{xuhui.Name} · 疫苗接种实时大屏", page.Find("h1").TextContent);
+        Assert.Equal("district:310104", page.Find("h1").GetAttribute("data-scope"));
+        Assert.Equal(["totals", "trend", "doses", "brands", "targets", "streets", "employers"], page.FindAll("[data-panel]").Select(p => p.GetAttribute("data-panel")));
+        Assert.Equal("310104", Assert.Single(page.FindAll("[data-street]")).GetAttribute("data-street")![..6]);
+        Assert.Equal(["徐汇测试有限公司"], page.FindAll("tr[data-employer] td:first-child").Select(td => td.TextContent));
+        Assert.Single(page.FindAll("[data-target]"));
+        var markup = page.Markup;
+        Assert.All(city.Districts.Where(d => d.Code != xuhui.Code), d => Assert.DoesNotContain(d.Name, markup));
+        Assert.DoesNotContain("黄浦测试有限公司", markup);
+        Assert.DoesNotContain(ScreenTexts.WholeCity, markup);
+        Assert.Equal("7", page.Find("#cumulative-total").GetAttribute("data-value")); // the city's is 12
+    }
+
+    [Fact]
+    public async Task The_city_user_s_screen_over_the_same_counters_shows_both_districts()
+    {
+        var (_, notifier) = await ScreenOverTwoDistrictsAsync();
+        await using var _ = notifier;
+        SignInWithScope("市疾控", Roles.CityAdmin, DataScopeKind.City);
+
+        var page = Render<BigScreen>();
+
+        page.WaitForAssertion(() => Assert.Equal("12", page.Find("#today-total").GetAttribute("data-value")));
+        Assert.Equal("上海市疫苗接种实时大屏", page.Find("h1").TextContent);
+        Assert.Contains("黄浦测试有限公司", page.Markup);
+        Assert.Contains("徐汇测试有限公司", page.Markup);
+        Assert.Equal(16, page.FindAll("tr[data-district]").Count);
+    }
+
+    [Fact]
+    public async Task An_account_without_a_data_scope_sees_no_figures_and_subscribes_to_nothing()
+    {
+        await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(100));
+        Services.AddSingleton(notifier);
+        SignIn("无范围", Roles.DistrictAdmin, Policies.ViewStatistics); // no scope claims at all
+
+        var page = Render<BigScreen>();
+
+        Assert.NotNull(page.Find("#no-scope"));
+        Assert.Empty(page.FindAll("[data-panel]"));
+        Assert.Equal(0, notifier.SubscriberCount);
+    }
+
+    private void SignInWithScope(string name, string role, DataScopeKind kind, params Claim[] claims) =>
+        SignIn(name, role, [Policies.ViewStatistics], [new Claim(StaffClaimTypes.ScopeKind, kind.ToString()), .. claims]);
+
+    /// <summary>The real dashboard service over a SQLite file with today's doses in 黄浦 (5) and 徐汇 (7), an employer and a
+    /// target in each, and a city-wide target; returns the city's snapshot and the page's notifier (registered).</summary>
+    private async Task<(DashboardSnapshot City, LiveDashboardNotifier Notifier)> ScreenOverTwoDistrictsAsync()
+    {
+        var database = await TestDatabase.SqliteAsync();
+        var today = ChinaTime.DateOf(DefaultNow);
+        await using (var db = database.CreateDbContext())
+        {
+            var product = await db.Products.FirstAsync(p => p.Code == "HPV2-CECOLIN");
+            var programme = await db.Programmes.SingleAsync(p => p.Id == product.ProgrammeId);
+            foreach (var (district, employerName, count) in new[] { ("310101", "黄浦测试有限公司", 5), ("310104", "徐汇测试有限公司", 7) })
+            {
+                var street = await db.Streets.Where(s => s.DistrictCode == district).OrderBy(s => s.Code).FirstAsync();
+                var employer = new Employer { Name = employerName, CreditCode = $"91{district}BIGSCREEN", DistrictCode = district, StreetCode = street.Code, HeadCount = 100 };
+                db.Add(employer);
+                await db.SaveChangesAsync();
+                db.Add(new VaccinationTarget { ProgrammeCode = programme.Code, DistrictCode = district, TargetDoses = 100, StartsOn = today.AddDays(-1), EndsOn = today.AddDays(1) });
+                db.Add(new DailyInjectionStat
+                {
+                    Date = today, DistrictCode = district, StreetCode = street.Code, SiteId = district == "310101" ? 1 : 2, EmployerId = employer.Id,
+                    ProgrammeId = product.ProgrammeId, ProductId = product.Id, DoseNumber = 1, Count = count,
+                });
+            }
+
+            db.Add(new VaccinationTarget { ProgrammeCode = programme.Code, TargetDoses = 1000, StartsOn = today.AddDays(-1), EndsOn = today.AddDays(1) });
+            await db.SaveChangesAsync();
+        }
+
+        var service = new DashboardService(database, Clock);
+        var notifier = BigScreenSamples.Notifier(service);
+        Services.AddSingleton(notifier);
+        return (await service.GetSnapshotAsync(TestScopes.City), notifier);
+    }
 }
 
 /// <summary>The notifier on its own: coalescing, isolation of subscribers, unsubscribing.</summary>
@@ -189,7 +290,7 @@ public sealed class BigScreenNotifierTests
         var source = new FakeSnapshotSource(0) { Delay = TimeSpan.FromMilliseconds(50) };
         await using var notifier = BigScreenSamples.Notifier(source);
         var seen = new List<long>();
-        using var subscription = notifier.Subscribe(s =>
+        using var subscription = notifier.Subscribe(TestScopes.City, s =>
         {
             lock (seen)
             {
@@ -205,7 +306,7 @@ public sealed class BigScreenNotifierTests
             await notifier.PublishAsync(BigScreenSamples.Injection(i));
         }
 
-        await WaitUntilAsync(() => notifier.Current?.TodayTotal == 200, TimeSpan.FromSeconds(3));
+        await WaitUntilAsync(() => notifier.CurrentFor(TestScopes.City)?.TodayTotal == 200, TimeSpan.FromSeconds(3));
         Assert.InRange(source.Calls, 1, 4);
         lock (seen)
         {
@@ -218,9 +319,9 @@ public sealed class BigScreenNotifierTests
     {
         var source = new FakeSnapshotSource(5);
         await using var notifier = BigScreenSamples.Notifier(source);
-        await notifier.GetSnapshotAsync();
+        await notifier.GetSnapshotAsync(TestScopes.City);
         var received = new TaskCompletionSource<DashboardSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = notifier.Subscribe(s => { received.TrySetResult(s); return Task.CompletedTask; });
+        using var subscription = notifier.Subscribe(TestScopes.City, s => { received.TrySetResult(s); return Task.CompletedTask; });
 
         source.Total = 6;
         var started = TimeProvider.System.GetTimestamp();
@@ -237,9 +338,9 @@ public sealed class BigScreenNotifierTests
         var source = new FakeSnapshotSource(1);
         await using var notifier = BigScreenSamples.Notifier(source);
         var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var failing = notifier.Subscribe(_ => throw new InvalidOperationException("screen gone"));
-        using var faulted = notifier.Subscribe(_ => Task.FromException(new InvalidOperationException("async failure")));
-        using var healthy = notifier.Subscribe(s => { received.TrySetResult(s.TodayTotal); return Task.CompletedTask; });
+        using var failing = notifier.Subscribe(TestScopes.City, _ => throw new InvalidOperationException("screen gone"));
+        using var faulted = notifier.Subscribe(TestScopes.City, _ => Task.FromException(new InvalidOperationException("async failure")));
+        using var healthy = notifier.Subscribe(TestScopes.City, s => { received.TrySetResult(s.TodayTotal); return Task.CompletedTask; });
 
         await notifier.PublishAsync(BigScreenSamples.Injection());
 
@@ -252,7 +353,7 @@ public sealed class BigScreenNotifierTests
         var source = new FakeSnapshotSource(1);
         await using var notifier = BigScreenSamples.Notifier(source);
         var calls = 0;
-        var subscription = notifier.Subscribe(_ => { Interlocked.Increment(ref calls); return Task.CompletedTask; });
+        var subscription = notifier.Subscribe(TestScopes.City, _ => { Interlocked.Increment(ref calls); return Task.CompletedTask; });
         subscription.Dispose();
         subscription.Dispose();
 
@@ -268,12 +369,12 @@ public sealed class BigScreenNotifierTests
         var source = new FakeSnapshotSource(42);
         await using var notifier = BigScreenSamples.Notifier(source);
 
-        Assert.Null(notifier.Current);
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => notifier.GetSnapshotAsync()));
+        Assert.Null(notifier.CurrentFor(TestScopes.City));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => notifier.GetSnapshotAsync(TestScopes.City)));
 
         Assert.All(results, s => Assert.Equal(42, s.TodayTotal));
         Assert.Equal(1, source.Calls);
-        Assert.Same(results[0], notifier.Current);
+        Assert.Same(results[0], notifier.CurrentFor(TestScopes.City));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
@@ -287,7 +388,8 @@ public sealed class BigScreenNotifierTests
     }
 }
 
-/// <summary>Returns a sample snapshot whose TodayTotal is <see cref="Total"/> at the time of the call.</summary>
+/// <summary>Returns sample figures whose TodayTotal is <see cref="Total"/> at the time of the call, scoped by
+/// <see cref="BigScreenSamples.ScopedTo"/>.</summary>
 public sealed class FakeSnapshotSource(long total) : IDashboardSnapshotSource
 {
     private long total = total;
@@ -303,7 +405,7 @@ public sealed class FakeSnapshotSource(long total) : IDashboardSnapshotSource
 
     public TimeSpan Delay { get; init; }
 
-    public async Task<DashboardSnapshot> GetCitySnapshotAsync(CancellationToken ct = default)
+    public async Task<DashboardFigures> GetFiguresAsync(CancellationToken ct = default)
     {
         Interlocked.Increment(ref calls);
         var value = Total;
@@ -312,8 +414,28 @@ public sealed class FakeSnapshotSource(long total) : IDashboardSnapshotSource
             await Task.Delay(Delay, ct);
         }
 
-        return BigScreenSamples.Snapshot(value);
+        return new SampleFigures(BigScreenSamples.Snapshot(value));
     }
+
+    private sealed class SampleFigures(DashboardSnapshot city) : DashboardFigures(city.GeneratedAt)
+    {
+        protected override DashboardSnapshot Compose(DashboardScope scope) => BigScreenSamples.ScopedTo(city, scope);
+    }
+}
+
+/// <summary>Dashboard scopes for tests, derived from staff scopes as the Portal derives them.</summary>
+public static class TestScopes
+{
+    public static DashboardScope City => DashboardScope.City;
+
+    public static DashboardScope District(string code) => Of(DataScopeKind.District, district: code);
+
+    public static DashboardScope Site(long id) => Of(DataScopeKind.Site, site: id);
+
+    public static DashboardScope Employer(long id) => Of(DataScopeKind.Employer, employer: id);
+
+    private static DashboardScope Of(DataScopeKind kind, string? district = null, long? site = null, long? employer = null) =>
+        DashboardScope.For(new StaffScope("test", "test", "test", [], kind, district, site, employer))!;
 }
 
 public static class BigScreenSamples
@@ -325,9 +447,42 @@ public static class BigScreenSamples
         new(source, TimeProvider.System, NullLogger<LiveDashboardNotifier>.Instance,
             Options.Create(new LiveOptions { RefreshInterval = TimeSpan.Zero }));
 
-    public static InjectionRecorded Injection(long id = 1) =>
-        new(id, DateTimeOffset.UtcNow, Today, SiteId: 1, DistrictCode: "310104", StreetCode: "310104003", EmployerId: null,
+    public static InjectionRecorded Injection(long id = 1, string district = "310104", long site = 1, long? employer = null) =>
+        new(id, DateTimeOffset.UtcNow, Today, SiteId: site, DistrictCode: district, StreetCode: district + "003", EmployerId: employer,
             ProgrammeId: 1, ProductId: 1, DoseNumber: 1);
+
+    /// <summary>The sample city snapshot cut down to a scope, much as the dashboard service composes one: a district keeps
+    /// its own district, streets and targets; a site or employer none of them; the employer keeps itself.</summary>
+    public static DashboardSnapshot ScopedTo(DashboardSnapshot city, DashboardScope scope)
+    {
+        var label = new DashboardScopeLabel(scope.Kind, scope.Key, scope.Kind switch
+        {
+            DataScopeKind.District => city.Districts.FirstOrDefault(d => d.Code == scope.DistrictCode)?.Name ?? scope.DistrictCode!,
+            DataScopeKind.Site => $"测试门诊{scope.SiteId}",
+            DataScopeKind.Employer => city.TopEmployers.FirstOrDefault(e => e.Id == scope.EmployerId)?.Name ?? $"#{scope.EmployerId}",
+            _ => "",
+        });
+        return scope.Kind switch
+        {
+            DataScopeKind.City => city with { Scope = label },
+            DataScopeKind.District => city with
+            {
+                Districts = [.. city.Districts.Where(d => d.Code == scope.DistrictCode).Select(d => d with { Rank = 1 })],
+                TopStreets = [.. city.TopStreets.Where(s => s.DistrictCode == scope.DistrictCode)],
+                TopEmployers = [],
+                Targets = [.. city.Targets.Where(t => t.DistrictCode == scope.DistrictCode)],
+                Scope = label,
+            },
+            _ => city with
+            {
+                Districts = [],
+                TopStreets = [],
+                TopEmployers = [.. city.TopEmployers.Where(e => scope.Kind == DataScopeKind.Employer && e.Id == scope.EmployerId)],
+                Targets = [],
+                Scope = label,
+            },
+        };
+    }
 
     public static DashboardSnapshot Snapshot(long todayTotal = 12_345) => new(
         GeneratedAt: new DateTimeOffset(2025, 3, 8, 1, 30, 0, TimeSpan.Zero),

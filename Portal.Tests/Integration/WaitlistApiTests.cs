@@ -50,7 +50,7 @@ public sealed class WaitlistApiTests : IAsyncLifetime
         // A staff draw of enough places for everyone waiting: the resident sees the offer and books with it.
         await using (var scope = _factory.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<AllocationService>()
-                .CreateAndDrawAsync(new CampaignRequest(productId, 1000, AllocationMethod.FirstComeFirstServed), "test");
+                .CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(productId, 1000, AllocationMethod.FirstComeFirstServed));
         var offered = (await first.GetFromJsonAsync<JsonElement>("/api/v1/waitlist"))[0];
         Assert.Equal("Offered", offered.GetProperty("status").GetString());
         var offerId = offered.GetProperty("offer").GetProperty("id").GetInt64();

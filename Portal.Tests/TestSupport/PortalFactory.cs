@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
@@ -36,7 +38,6 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Seed:Demo:SlotDaysAhead"] = "3",
             ["Seed:Demo:Employers"] = "3",
             ["Sms:Gateway"] = "File",
-            ["Live:AllowAnonymousScreens"] = "true",
         };
         if (extra is not null)
             foreach (var (k, v) in extra) _settings[k] = v;
@@ -118,6 +119,28 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         var body = (await response.Content.ReadFromJsonAsync<TokenBody>())!;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.AccessToken);
         return client;
+    }
+
+    /// <summary>Signs a staff member in through the console's login form (demo password) and returns the
+    /// <c>Cookie</c> header that carries the session, for clients that are not an HttpClient (SignalR).</summary>
+    public async Task<string> SignInConsoleAsync(string userName, string password = "BlazorVax@2026")
+    {
+        var cookies = new CookieContainer();
+        using var client = CreateDefaultClient(new CookieContainerHandler(cookies));
+        var form = await client.GetStringAsync(global::Portal.Components.PageRoutes.Login);
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        Assert.True(antiforgery.Success, "no antiforgery token on the login form");
+        var response = await client.PostAsync(global::Portal.Components.PageRoutes.Login, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = antiforgery.Groups[1].Value,
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in of {userName} answered {response.StatusCode}");
+        var header = cookies.GetCookieHeader(client.BaseAddress!);
+        Assert.Contains("BlazorVax.Auth=", header);
+        return header;
     }
 
     private sealed record TokenBody(string AccessToken, long AccountId);

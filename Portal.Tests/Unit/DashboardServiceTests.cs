@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Areas;
 using Portal.Core.Dashboard;
 using Portal.Core.Employers;
+using Portal.Core.Identity;
 using Portal.Core.Statistics;
 using Portal.Core.Vaccines;
 using Portal.Tests.TestSupport;
@@ -30,29 +32,46 @@ public sealed class DashboardServiceTests
     public Task Empty_counters_give_a_full_zero_snapshot_on_postgresql() => EmptyCountersGiveAZeroSnapshotAsync(TestDatabase.PostgreSqlAsync);
 
     [Fact]
+    public Task Each_scope_s_snapshot_holds_only_its_own_figures_on_sqlite() => EachScopeHoldsOnlyItsOwnFiguresAsync(TestDatabase.SqliteAsync);
+
+    [SkippableFact]
+    public Task Each_scope_s_snapshot_holds_only_its_own_figures_on_postgresql() => EachScopeHoldsOnlyItsOwnFiguresAsync(TestDatabase.PostgreSqlAsync);
+
+    [Fact]
+    public void A_staff_scope_without_what_it_is_limited_to_has_no_screen()
+    {
+        Assert.Null(DashboardScope.For(new StaffScope("u", "u", "u", [], null)));
+        Assert.Null(DashboardScope.For(new StaffScope("u", "u", "u", [], DataScopeKind.District)));
+        Assert.Null(DashboardScope.For(new StaffScope("u", "u", "u", [], DataScopeKind.Site, DistrictCode: "310101")));
+        Assert.Null(DashboardScope.For(new StaffScope("u", "u", "u", [], DataScopeKind.Employer, SiteId: 3)));
+        Assert.Equal("site:3", DashboardScope.For(new StaffScope("u", "u", "u", [], DataScopeKind.Site, "310101", SiteId: 3))!.Key);
+        Assert.Same(DashboardScope.City, DashboardScope.For(new StaffScope("u", "u", "u", [], DataScopeKind.City, "310101")));
+    }
+
+    [Fact]
     public async Task Today_is_always_fresh_and_earlier_days_reload_in_the_background_after_the_history_max_age()
     {
         var database = await TestDatabase.SqliteAsync();
         var clock = new FakeTimeProvider(Now);
         var service = new DashboardService(database, clock, new DashboardOptions { HistoryMaxAge = TimeSpan.FromMinutes(5) });
         var scenario = await ReferenceAsync(database);
-        Assert.Equal(0, (await service.GetCitySnapshotAsync()).CumulativeTotal);
+        Assert.Equal(0, (await service.GetSnapshotAsync(DashboardScope.City)).CumulativeTotal);
 
         await AddAsync(database, Stat(Today, scenario.D1, scenario.S1, 0, scenario.P1, 1, 2), Stat(Today.AddDays(-1), scenario.D1, scenario.S1, 0, scenario.P1, 1, 7));
-        var cached = await service.GetCitySnapshotAsync();
+        var cached = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal(2, cached.TodayTotal);
         Assert.Equal(2, cached.CumulativeTotal); // yesterday's back-dated row is not seen yet
 
         clock.Advance(TimeSpan.FromMinutes(5));
-        var stale = await service.GetCitySnapshotAsync(); // answers at once from the old figures, and starts the reload
+        var stale = await service.GetSnapshotAsync(DashboardScope.City); // answers at once from the old figures, and starts the reload
         Assert.Equal(2, stale.TodayTotal);
         var refreshed = await WaitForAsync(service, s => s.CumulativeTotal == 9);
 
         Assert.Equal(9, refreshed.Last7DaysTotal);
 
         clock.SetUtcNow(new DateTimeOffset(2025, 3, 9, 0, 0, 1, TimeSpan.FromHours(8)));
-        var tomorrow = await service.GetCitySnapshotAsync(); // a new day waits for its history
+        var tomorrow = await service.GetSnapshotAsync(DashboardScope.City); // a new day waits for its history
 
         Assert.Equal(Today.AddDays(1), tomorrow.Today);
         Assert.Equal(0, tomorrow.TodayTotal);
@@ -65,7 +84,7 @@ public sealed class DashboardServiceTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var snapshot = await service.GetCitySnapshotAsync();
+            var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
             if (condition(snapshot))
             {
                 return snapshot;
@@ -82,7 +101,7 @@ public sealed class DashboardServiceTests
         var s = await SeedScenarioAsync(database);
         var service = new DashboardService(database, new FakeTimeProvider(Now));
 
-        var snapshot = await service.GetCitySnapshotAsync();
+        var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal(Now, snapshot.GeneratedAt);
         Assert.Equal(Today, snapshot.Today);
@@ -146,12 +165,70 @@ public sealed class DashboardServiceTests
         Assert.Equal(s.D1.Name, snapshot.Targets[1].DistrictName);
     }
 
+    private static async Task EachScopeHoldsOnlyItsOwnFiguresAsync(Func<Task<TestDatabase>> create)
+    {
+        var database = await create();
+        var s = await SeedScenarioAsync(database);
+        var service = new DashboardService(database, new FakeTimeProvider(Now));
+        var figures = await service.GetFiguresAsync();
+        var d1 = figures.For(Scope(DataScopeKind.District, district: s.D1.Code));
+        var d2 = figures.For(Scope(DataScopeKind.District, district: s.D2.Code));
+        var site1 = figures.For(Scope(DataScopeKind.Site, site: 1));
+        var employer = figures.For(Scope(DataScopeKind.Employer, employer: s.EmployerId));
+        var city = figures.For(DashboardScope.City);
+
+        // 黄浦 (D1): its own doses only, ranked alone, its street, its target; the employer is 徐汇's.
+        Assert.Equal((5L, 5L + 4, 5L + 4 + 10 + 1, 20L), (d1.TodayTotal, d1.Last7DaysTotal, d1.Last30DaysTotal, d1.CumulativeTotal));
+        Assert.Equal(new DashboardScopeLabel(DataScopeKind.District, $"district:{s.D1.Code}", s.D1.Name), d1.Scope);
+        Assert.Equal([(s.D1.Code, 5L, 20L, 1)], d1.Districts.Select(d => (d.Code, d.Today, d.Cumulative, d.Rank)));
+        Assert.Equal([s.S1.Code], d1.TopStreets.Select(x => x.Code));
+        Assert.Empty(d1.TopEmployers);
+        Assert.Equal([s.DistrictTargetId], d1.Targets.Select(t => t.Id));
+        Assert.Equal([new DoseNumberCount(1, 5, 16), new DoseNumberCount(2, 0, 4)], d1.ByDoseNumber);
+        Assert.Equal(20, d1.DailyTrend.Sum(d => d.Count));
+        var json = JsonSerializer.Serialize(d1, JsonSerializerOptions.Web);
+        Assert.DoesNotContain($"\"{s.D2.Code}\"", json);
+        Assert.DoesNotContain(s.D2.Name, json);
+        Assert.DoesNotContain(s.S2.Name, json);
+        Assert.DoesNotContain("上海测试科技有限公司", json);
+
+        // 徐汇 (D2): its employer, with the same figure as the city's; no target runs there.
+        Assert.Equal((3L, 105L), (d2.TodayTotal, d2.CumulativeTotal));
+        Assert.Equal([s.S2.Code], d2.TopStreets.Select(x => x.Code));
+        Assert.Equal(city.TopEmployers, d2.TopEmployers);
+        Assert.Empty(d2.Targets);
+
+        // Site 1 gave D1's doses; a site sees no area rates, employers or targets.
+        Assert.Equal((5L, 20L, "site:1"), (site1.TodayTotal, site1.CumulativeTotal, site1.Scope!.Key));
+        Assert.Empty(site1.Districts);
+        Assert.Empty(site1.TopStreets);
+        Assert.Empty(site1.TopEmployers);
+        Assert.Empty(site1.Targets);
+        Assert.Equal(105, figures.For(Scope(DataScopeKind.Site, site: 2)).CumulativeTotal);
+
+        // The employer: its staff's doses wherever given, itself alone.
+        Assert.Equal((3L, 5L), (employer.TodayTotal, employer.CumulativeTotal));
+        Assert.Equal(new DashboardScopeLabel(DataScopeKind.Employer, $"employer:{s.EmployerId}", "上海测试科技有限公司"), employer.Scope);
+        Assert.Equal([s.EmployerId], employer.TopEmployers.Select(e => e.Id));
+        Assert.Empty(employer.Districts);
+        Assert.Empty(employer.TopStreets);
+        Assert.Empty(employer.Targets);
+
+        // The city: everything, and one composition per scope shared by every screen of it.
+        Assert.Equal((8L, 125L, s.DistrictCount, 2), (city.TodayTotal, city.CumulativeTotal, city.Districts.Count, city.Targets.Count));
+        Assert.Equal(new DashboardScopeLabel(DataScopeKind.City, "city", ""), city.Scope);
+        Assert.Same(d1, figures.For(Scope(DataScopeKind.District, district: s.D1.Code)));
+    }
+
+    private static DashboardScope Scope(DataScopeKind kind, string? district = null, long? site = null, long? employer = null) =>
+        DashboardScope.For(new StaffScope("t", "t", "t", [], kind, district, site, employer))!;
+
     private static async Task EmptyCountersGiveAZeroSnapshotAsync(Func<Task<TestDatabase>> create)
     {
         var database = await create();
         var service = new DashboardService(database, new FakeTimeProvider(Now));
 
-        var snapshot = await service.GetCitySnapshotAsync();
+        var snapshot = await service.GetSnapshotAsync(DashboardScope.City);
 
         Assert.Equal((0L, 0L, 0L, 0L), (snapshot.TodayTotal, snapshot.Last7DaysTotal, snapshot.Last30DaysTotal, snapshot.CumulativeTotal));
         Assert.Equal(30, snapshot.DailyTrend.Count);
@@ -209,12 +286,12 @@ public sealed class DashboardServiceTests
 
         await AddAsync(database,
             Stat(Today, s.D1, s.S1, 0, s.P1, 1, 5),
-            Stat(Today, s.D2, s.S2, employer.Id, s.P2, 2, 3),
+            Stat(Today, s.D2, s.S2, employer.Id, s.P2, 2, 3, site: 2),
             Stat(Today.AddDays(-1), s.D1, s.S1, 0, prefilled, 2, 4),
-            Stat(Today.AddDays(-6), s.D2, s.S2, employer.Id, s.P1, 1, 2),
+            Stat(Today.AddDays(-6), s.D2, s.S2, employer.Id, s.P1, 1, 2, site: 2),
             Stat(Today.AddDays(-7), s.D1, s.S1, 0, s.P2, 1, 10),
             Stat(Today.AddDays(-29), s.D1, s.S1, 0, s.P1, 1, 1),
-            Stat(Today.AddDays(-30), s.D2, s.S2, 0, s.P2, 3, 100),
+            Stat(Today.AddDays(-30), s.D2, s.S2, 0, s.P2, 3, 100, site: 2),
             // A row dated in the future is a data error: never counted.
             Stat(Today.AddDays(1), s.D1, s.S1, 0, s.P1, 1, 1000));
 
@@ -228,10 +305,10 @@ public sealed class DashboardServiceTests
         await db.SaveChangesAsync();
     }
 
-    private static DailyInjectionStat Stat(DateOnly date, District district, Street street, long employerId, VaccineProduct product, int dose, int count) =>
+    private static DailyInjectionStat Stat(DateOnly date, District district, Street street, long employerId, VaccineProduct product, int dose, int count, long site = 1) =>
         new()
         {
-            Date = date, DistrictCode = district.Code, StreetCode = street.Code, SiteId = 1, EmployerId = employerId,
+            Date = date, DistrictCode = district.Code, StreetCode = street.Code, SiteId = site, EmployerId = employerId,
             ProgrammeId = product.ProgrammeId, ProductId = product.Id, DoseNumber = dose, Count = count,
         };
 }

@@ -26,7 +26,7 @@ public class WaitlistAllocationTests
         var entryIds = people.Select(p => p.EntryId).ToList();
 
         // First come, first served: the first three by registration time, ranks 1..3, offer SMS queued.
-        var fcfs = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 3, AllocationMethod.FirstComeFirstServed), "admin");
+        var fcfs = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 3, AllocationMethod.FirstComeFirstServed));
         var offers = await kit.OffersAsync(fcfs.Id);
         Assert.Equal(entryIds.Take(3), offers.Select(o => o.EntryId));
         Assert.Equal([1, 2, 3], offers.Select(o => o.Rank));
@@ -41,30 +41,96 @@ public class WaitlistAllocationTests
             Assert.Equal(3, sms.Count);
             Assert.All(sms, m => Assert.Equal(SmsTemplateNames.WaitlistOffer, m.Template));
         }
-        Assert.True((await kit.Allocation.VerifyDrawAsync(fcfs.Id)).Matches);
+        Assert.True((await kit.Allocation.VerifyDrawAsync(WaitlistScopes.City, fcfs.Id)).Matches);
 
         // Lottery over the five still waiting, with a given seed: the pure function decides, and it verifies.
-        var lottery = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 2, AllocationMethod.Lottery, Seed: 4242), "admin");
+        var lottery = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 2, AllocationMethod.Lottery, Seed: 4242));
         var expected = WaitlistDraw.Lottery(4242, entryIds.Skip(3));
         Assert.Equal(expected.Take(2), (await kit.OffersAsync(lottery.Id)).Select(o => o.EntryId));
         Assert.Equal(WaitlistDraw.Hash(expected), lottery.ResultHash);
         Assert.Equal((long?)4242, lottery.Seed);
-        var verification = await kit.Allocation.VerifyDrawAsync(lottery.Id);
+        var verification = await kit.Allocation.VerifyDrawAsync(WaitlistScopes.City, lottery.Id);
         Assert.True(verification.Matches);
         Assert.Equal(5, verification.Candidates);
 
         // Without a seed one is chosen and stored; an altered stored result is detected.
-        var random = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.Lottery), null);
+        var random = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.Lottery));
         Assert.NotNull(random.Seed);
-        Assert.True((await kit.Allocation.VerifyDrawAsync(random.Id)).Matches);
+        Assert.True((await kit.Allocation.VerifyDrawAsync(WaitlistScopes.City, random.Id)).Matches);
         await using (var db = kit.Db.CreateDbContext())
             await db.WaitlistCampaigns.Where(c => c.Id == random.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.ResultHash, WaitlistDraw.Hash([1, 2, 3])));
-        Assert.False((await kit.Allocation.VerifyDrawAsync(random.Id)).Matches);
+        Assert.False((await kit.Allocation.VerifyDrawAsync(WaitlistScopes.City, random.Id)).Matches);
 
         // The "why" lookup shows the history of an entry that got a place.
-        var why = Assert.Single(await kit.Allocation.ExplainAsync(entryIds[0].ToString()));
+        var why = Assert.Single(await kit.Allocation.ExplainAsync(WaitlistScopes.City, entryIds[0].ToString()));
         Assert.Equal([WaitlistEventKinds.Registered, WaitlistEventKinds.Candidate, WaitlistEventKinds.Offered], why.Events.Select(e => e.Kind));
         Assert.Contains("position 1 of 8", why.Events[1].Detail);
+    }
+
+    [Fact]
+    public Task A_district_administrator_sees_draws_and_looks_up_only_their_district_on_sqlite() => DistrictScopeScenarioAsync(TestDatabase.SqliteAsync());
+
+    [SkippableFact]
+    public Task A_district_administrator_sees_draws_and_looks_up_only_their_district_on_postgresql() => DistrictScopeScenarioAsync(TestDatabase.PostgreSqlAsync());
+
+    private static async Task DistrictScopeScenarioAsync(Task<TestDatabase> database)
+    {
+        const string Huangpu = "310101", Xuhui = "310104";
+        var kit = await WaitlistTestKit.CreateAsync(await database);
+        var xuhuiSite = await kit.NewSiteAsync(Xuhui);
+        var huangpuAdmin = WaitlistScopes.District(Huangpu);
+        // a prefers 黄浦, b a site in 徐汇, c nothing, d 徐汇: registered in that order.
+        var a = await kit.RegisterAsync(Huangpu, null);
+        var b = await kit.RegisterAsync(null, xuhuiSite);
+        var c = await kit.RegisterAsync(null, null);
+        var d = await kit.RegisterAsync(Xuhui, null);
+
+        // The city draws one place for 徐汇 (candidates b, c, d): b is offered.
+        var xuhuiCampaign = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed, DistrictCode: Xuhui));
+        Assert.Equal((Xuhui, 3), (xuhuiCampaign.DistrictCode, xuhuiCampaign.Candidates));
+
+        // 黄浦's administrator: the entries their draws could reach (a and c), none of 徐汇's campaigns.
+        var summary = Assert.Single(await kit.Allocation.SummariesAsync(huangpuAdmin), p => p.ProductId == kit.ScarceProductId);
+        Assert.Equal(2, summary.Waiting);
+        Assert.Empty(summary.Campaigns);
+        Assert.Equal(3, (await kit.Allocation.SummariesAsync(WaitlistScopes.City)).Single(p => p.ProductId == kit.ScarceProductId).Waiting);
+        var notYours = await Assert.ThrowsAsync<DomainProblemException>(() => kit.Allocation.VerifyDrawAsync(huangpuAdmin, xuhuiCampaign.Id));
+        Assert.Equal(ProblemKind.NotFound, notYours.Kind);
+
+        // They cannot draw for 徐汇; a draw without a district is 黄浦's (candidates a and c).
+        var refused = await Assert.ThrowsAsync<DomainValidationException>(() =>
+            kit.Allocation.CreateAndDrawAsync(huangpuAdmin, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed, DistrictCode: Xuhui)));
+        Assert.Equal("districtCode", Assert.Single(refused.Errors).Field);
+        var own = await kit.Allocation.CreateAndDrawAsync(huangpuAdmin, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed));
+        Assert.Equal((Huangpu, 2), (own.DistrictCode, own.Candidates));
+        Assert.Equal([a], (await kit.OffersAsync(own.Id)).Select(o => o.EntryId));
+        await using (var db = kit.Db.CreateDbContext())
+            Assert.Equal(Huangpu, (await db.WaitlistCampaigns.SingleAsync(x => x.Id == own.Id)).DistrictCode);
+        Assert.Equal([own.Id], (await kit.Allocation.SummariesAsync(huangpuAdmin)).Single(p => p.ProductId == kit.ScarceProductId).Campaigns.Select(x => x.Id));
+        Assert.Equal([xuhuiCampaign.Id], (await kit.Allocation.SummariesAsync(WaitlistScopes.District(Xuhui))).Single(p => p.ProductId == kit.ScarceProductId).Campaigns.Select(x => x.Id));
+        Assert.Equal([own.Id, xuhuiCampaign.Id], (await kit.Allocation.SummariesAsync(WaitlistScopes.City)).Single(p => p.ProductId == kit.ScarceProductId).Campaigns.Select(x => x.Id));
+        Assert.True((await kit.Allocation.VerifyDrawAsync(huangpuAdmin, own.Id)).Matches);
+
+        // The why lookup: b and d are 徐汇's; c is reachable, but 徐汇's campaign steps are left out.
+        Assert.Empty(await kit.Allocation.ExplainAsync(huangpuAdmin, b.ToString()));
+        Assert.Empty(await kit.Allocation.ExplainAsync(huangpuAdmin, d.ToString()));
+        var why = Assert.Single(await kit.Allocation.ExplainAsync(huangpuAdmin, c.ToString()));
+        Assert.Equal([(WaitlistEventKinds.Registered, (long?)null), (WaitlistEventKinds.Candidate, own.Id)], why.Events.Select(e => (e.Kind, e.CampaignId)));
+        Assert.Equal(1, why.HiddenEvents);
+        var cityWhy = Assert.Single(await kit.Allocation.ExplainAsync(WaitlistScopes.City, c.ToString()));
+        Assert.Equal([null, xuhuiCampaign.Id, own.Id], cityWhy.Events.Select(e => e.CampaignId));
+        Assert.Equal(0, cityWhy.HiddenEvents);
+
+        // A site's, an employer's or a broken scope sees and draws nothing.
+        foreach (var other in new[] { WaitlistScopes.Site(xuhuiSite), WaitlistScopes.Invalid })
+        {
+            Assert.Empty(await kit.Allocation.SummariesAsync(other));
+            Assert.Empty(await kit.Allocation.ExplainAsync(other, c.ToString()));
+            await Assert.ThrowsAsync<DomainProblemException>(() => kit.Allocation.VerifyDrawAsync(other, own.Id));
+            var forbidden = await Assert.ThrowsAsync<DomainProblemException>(() =>
+                kit.Allocation.CreateAndDrawAsync(other, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed)));
+            Assert.Equal(ProblemKind.Forbidden, forbidden.Kind);
+        }
     }
 
     [Fact]
@@ -72,19 +138,19 @@ public class WaitlistAllocationTests
     {
         var kit = await WaitlistTestKit.CreateAsync(await TestDatabase.SqliteAsync());
         var entryIds = (await kit.RegisterManyAsync(6)).Select(p => p.EntryId).ToList();
-        var first = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 7), null);
+        var first = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 7));
         var firstOrder = (await kit.OffersAsync(first.Id)).Select(o => o.EntryId).ToList();
 
         // Put everyone back to Waiting and draw again with the same seed, then with another.
         await using (var db = kit.Db.CreateDbContext())
             await db.WaitlistEntries.ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, WaitlistStatus.Waiting));
-        var second = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 7), null);
+        var second = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 7));
         Assert.Equal(firstOrder, (await kit.OffersAsync(second.Id)).Select(o => o.EntryId));
         Assert.Equal(first.ResultHash, second.ResultHash);
 
         await using (var db = kit.Db.CreateDbContext())
             await db.WaitlistEntries.ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, WaitlistStatus.Waiting));
-        var third = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 8), null);
+        var third = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 6, AllocationMethod.Lottery, Seed: 8));
         Assert.NotEqual(firstOrder, (await kit.OffersAsync(third.Id)).Select(o => o.EntryId));
         Assert.NotEqual(first.ResultHash, third.ResultHash);
         Assert.Equal(entryIds.Order(), firstOrder.Order());
@@ -95,7 +161,7 @@ public class WaitlistAllocationTests
     {
         var kit = await WaitlistTestKit.CreateAsync(await TestDatabase.SqliteAsync());
         var people = await kit.RegisterManyAsync(3);
-        var campaign = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed, OfferHours: 48), null);
+        var campaign = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed, OfferHours: 48));
 
         kit.Clock.Advance(TimeSpan.FromHours(47));
         Assert.Equal(new OfferProcessResult(0, 0, 0), await kit.Expiry.ProcessAsync());
@@ -120,7 +186,7 @@ public class WaitlistAllocationTests
     {
         var kit = await WaitlistTestKit.CreateAsync(await TestDatabase.SqliteAsync());
         var people = await kit.RegisterManyAsync(3);
-        var campaign = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed), null);
+        var campaign = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed));
         var offer = (await kit.OffersAsync(campaign.Id)).Single();
 
         var notMine = await Assert.ThrowsAsync<DomainProblemException>(() => kit.Waitlist.DeclineAsync(people[1].AccountId, offer.Id));
@@ -144,7 +210,7 @@ public class WaitlistAllocationTests
     {
         var kit = await WaitlistTestKit.CreateAsync(await TestDatabase.SqliteAsync());
         var people = await kit.RegisterManyAsync(2);
-        var campaign = await kit.Allocation.CreateAndDrawAsync(new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed), null);
+        var campaign = await kit.Allocation.CreateAndDrawAsync(WaitlistScopes.City, new CampaignRequest(kit.ScarceProductId, 1, AllocationMethod.FirstComeFirstServed));
         var offer = (await kit.OffersAsync(campaign.Id)).Single();
         var slotId = await kit.NewScarceSlotAsync();
         var booking = new BookingService(kit.Db, kit.Clock);

@@ -75,6 +75,30 @@ internal sealed class WaitlistTestKit
         return result;
     }
 
+    /// <summary>Registers a new resident with the given preferences; returns the entry id.</summary>
+    public async Task<long> RegisterAsync(string? preferredDistrictCode, long? preferredSiteId)
+    {
+        var (account, resident) = await NewResidentAsync();
+        var entry = await Waitlist.RegisterAsync(account, new RegisterInterestRequest(resident, ScarceProductId, preferredDistrictCode, preferredSiteId));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        return entry.Id;
+    }
+
+    /// <summary>A clinic in <paramref name="districtCode"/> (on its first street); returns its id.</summary>
+    public async Task<long> NewSiteAsync(string districtCode)
+    {
+        await using var ctx = Db.CreateDbContext();
+        var street = await ctx.Streets.Where(s => s.DistrictCode == districtCode).OrderBy(s => s.Code).FirstAsync();
+        var site = new Site
+        {
+            Code = "W" + Guid.NewGuid().ToString("N")[..6], Name = "测试门诊", Kind = SiteKind.Clinic, DistrictCode = districtCode,
+            StreetCode = street.Code, Address = "测试路2号", Phone = "021-12345678",
+        };
+        ctx.Add(site);
+        await ctx.SaveChangesAsync();
+        return site.Id;
+    }
+
     public async Task<List<WaitlistOffer>> OffersAsync(long campaignId)
     {
         await using var ctx = Db.CreateDbContext();

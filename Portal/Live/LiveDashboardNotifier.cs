@@ -8,16 +8,22 @@ using Portal.Hubs;
 namespace Portal.Live;
 
 /// <summary>
-/// Holds the latest city snapshot and tells screens when it changes: Blazor components through
-/// <see cref="Subscribe"/>, other clients through <see cref="LiveHub"/>. Injections only mark the
-/// snapshot stale; one background loop recomputes it at most once per
-/// <see cref="LiveOptions.MinRecomputeInterval"/>, so a burst of a thousand injections costs a few
-/// recomputes, not a thousand. Singleton; the loop starts with the first subscriber, request or event.
+/// Holds the latest figures and tells screens when they change, each screen only its own scope's snapshot: Blazor
+/// components through <see cref="Subscribe"/>, this instance's <see cref="LiveHub"/> connections (kept in
+/// <see cref="LiveHubConnections"/>) through the hub context. Injections only mark the figures stale; one background
+/// loop recomputes them at most once per <see cref="LiveOptions.MinRecomputeInterval"/>, so a burst of a thousand
+/// injections costs a few recomputes, not a thousand, and each recompute is one city-wide computation however many
+/// scopes are watching. Singleton; the loop starts with the first subscriber, request or event.
 /// </summary>
+/// <remarks>Every instance serves its own hub connections (one SignalR group per scope on this instance), after
+/// recomputes caused by its own injections and by those relayed from other instances (<see cref="RedisInjectionRelay"/>).
+/// There is no SignalR backplane: no message goes to every client, and each instance already recomputes for its own
+/// Blazor screens (ADR 0005).</remarks>
 public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
 {
     private readonly IDashboardSnapshotSource source;
     private readonly IHubContext<LiveHub>? hub;
+    private readonly LiveHubConnections? connections;
     private readonly TimeProvider clock;
     private readonly ILogger<LiveDashboardNotifier> logger;
     private readonly LiveOptions options;
@@ -28,62 +34,67 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
     private readonly SemaphoreSlim computing = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock subscribersLock = new();
-    private Func<DashboardSnapshot, Task>[] subscribers = [];
-    private volatile DashboardSnapshot? current;
+    private Subscription[] subscribers = [];
+    private volatile DashboardFigures? current;
     private DateTimeOffset lastComputeStartedAt = DateTimeOffset.MinValue;
-    private int pushToHubPending;
     private int started;
     private Task loop = Task.CompletedTask;
     private Task refresher = Task.CompletedTask;
 
     /// <param name="hub">Null where there are no SignalR clients to feed (component tests).</param>
+    /// <param name="connections">This instance's hub connections by scope; null with <paramref name="hub"/>.</param>
     public LiveDashboardNotifier(
         IDashboardSnapshotSource source,
         TimeProvider clock,
         ILogger<LiveDashboardNotifier> logger,
         IOptions<LiveOptions> options,
-        IHubContext<LiveHub>? hub = null)
+        IHubContext<LiveHub>? hub = null,
+        LiveHubConnections? connections = null)
     {
         this.source = source;
         this.clock = clock;
         this.logger = logger;
         this.options = options.Value;
         this.hub = hub;
+        this.connections = connections;
     }
 
-    /// <summary>The latest snapshot, or null before the first one is computed.</summary>
-    public DashboardSnapshot? Current => current;
+    /// <summary>The latest snapshot of <paramref name="scope"/>, or null before the first computation.</summary>
+    public DashboardSnapshot? CurrentFor(DashboardScope scope) => current?.For(scope);
 
     /// <summary>How many screens are subscribed (diagnostics; tests check that pages unsubscribe).</summary>
     public int SubscriberCount => Volatile.Read(ref subscribers).Length;
 
-    /// <summary>Calls <paramref name="callback"/> with each new snapshot until the result is disposed.
-    /// Callbacks run concurrently; one that throws is logged and does not affect the others.</summary>
-    public IDisposable Subscribe(Func<DashboardSnapshot, Task> callback)
+    /// <summary>Calls <paramref name="callback"/> with each new snapshot of <paramref name="scope"/> until the result is
+    /// disposed. Callbacks run concurrently; one that throws is logged and does not affect the others.</summary>
+    public IDisposable Subscribe(DashboardScope scope, Func<DashboardSnapshot, Task> callback)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(callback);
         EnsureStarted();
+        var subscription = new Subscription(this, scope, callback);
         lock (subscribersLock)
         {
-            subscribers = [.. subscribers, callback];
+            subscribers = [.. subscribers, subscription];
         }
 
-        return new Subscription(this, callback);
+        return subscription;
     }
 
-    /// <summary>The current snapshot, computing the first one if there is none yet.</summary>
-    public async Task<DashboardSnapshot> GetSnapshotAsync(CancellationToken ct = default)
+    /// <summary>The current snapshot of <paramref name="scope"/>, computing the figures if there are none yet.</summary>
+    public async Task<DashboardSnapshot> GetSnapshotAsync(DashboardScope scope, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         EnsureStarted();
-        if (current is { } snapshot)
+        if (current is { } figures)
         {
-            return snapshot;
+            return figures.For(scope);
         }
 
         await computing.WaitAsync(ct);
         try
         {
-            return current ?? await ComputeLockedAsync(ct);
+            return (current ?? await ComputeLockedAsync(ct)).For(scope);
         }
         finally
         {
@@ -91,54 +102,41 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>An injection recorded by this instance: forwarded to hub clients at once (through the
-    /// backplane, to every instance's clients), and the snapshot is recomputed shortly.</summary>
+    /// <summary>An injection recorded by this instance: forwarded at once to this instance's hub clients whose scope
+    /// covers it, and the figures are recomputed shortly.</summary>
     public async ValueTask PublishAsync(InjectionRecorded injection, CancellationToken ct = default)
     {
         EnsureStarted();
-        Interlocked.Exchange(ref pushToHubPending, 1);
         stale.Writer.TryWrite(true);
-        if (hub is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await hub.Clients.All.SendAsync(LiveRoutes.InjectionMessage, injection, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The injection is committed; a hub hiccup must not surface as a failed injection.
-            logger.LogWarning(ex, "Could not send injection {InjectionId} to hub clients", injection.InjectionId);
-        }
+        await ForwardInjectionAsync(injection, ct);
     }
 
-    /// <summary>An injection recorded by another instance (relayed through Redis). Its hub clients were
-    /// told by that instance; here only the local snapshot and Blazor screens are refreshed.</summary>
+    /// <summary>An injection recorded by another instance (relayed through Redis): this instance's hub clients whose
+    /// scope covers it hear of it from here, and its screens are refreshed by the next recompute.</summary>
     public void OnRemoteInjection(InjectionRecorded injection)
     {
         EnsureStarted();
         stale.Writer.TryWrite(true);
+        _ = ForwardInjectionAsync(injection, stopping.Token);
     }
 
     /// <summary>Recomputes now, outside the coalescing loop, and notifies everyone.</summary>
-    public async Task<DashboardSnapshot> RefreshAsync(CancellationToken ct = default)
+    public async Task<DashboardFigures> RefreshAsync(CancellationToken ct = default)
     {
         EnsureStarted();
-        DashboardSnapshot snapshot;
+        DashboardFigures figures;
         await computing.WaitAsync(ct);
         try
         {
-            snapshot = await ComputeLockedAsync(ct);
+            figures = await ComputeLockedAsync(ct);
         }
         finally
         {
             computing.Release();
         }
 
-        await PublishSnapshotAsync(snapshot, pushToHub: true, ct);
-        return snapshot;
+        await PublishFiguresAsync(figures, ct);
+        return figures;
     }
 
     private void EnsureStarted()
@@ -169,21 +167,20 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
 
                 // Whatever arrived until now is covered by this recompute; later events wake the next one.
                 stale.Reader.TryRead(out _);
-                var pushToHub = Interlocked.Exchange(ref pushToHubPending, 0) == 1;
                 try
                 {
-                    DashboardSnapshot snapshot;
+                    DashboardFigures figures;
                     await computing.WaitAsync(ct);
                     try
                     {
-                        snapshot = await ComputeLockedAsync(ct);
+                        figures = await ComputeLockedAsync(ct);
                     }
                     finally
                     {
                         computing.Release();
                     }
 
-                    await PublishSnapshotAsync(snapshot, pushToHub, ct);
+                    await PublishFiguresAsync(figures, ct);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -204,7 +201,6 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
             using var timer = new PeriodicTimer(options.RefreshInterval, clock);
             while (await timer.WaitForNextTickAsync(ct))
             {
-                Interlocked.Exchange(ref pushToHubPending, 1);
                 stale.Writer.TryWrite(true);
             }
         }
@@ -215,32 +211,49 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Call while holding <see cref="computing"/>.</summary>
-    private async Task<DashboardSnapshot> ComputeLockedAsync(CancellationToken ct)
+    private async Task<DashboardFigures> ComputeLockedAsync(CancellationToken ct)
     {
         lastComputeStartedAt = clock.GetUtcNow();
-        var snapshot = await source.GetCitySnapshotAsync(ct);
-        current = snapshot;
-        return snapshot;
+        var figures = await source.GetFiguresAsync(ct);
+        current = figures;
+        return figures;
     }
 
-    private async Task PublishSnapshotAsync(DashboardSnapshot snapshot, bool pushToHub, CancellationToken ct)
+    /// <summary>Each subscriber and each local hub connection gets its own scope's snapshot, composed once per scope.</summary>
+    private async Task PublishFiguresAsync(DashboardFigures figures, CancellationToken ct)
     {
-        Func<DashboardSnapshot, Task>[] targets;
+        Subscription[] targets;
         lock (subscribersLock)
         {
             targets = subscribers;
         }
 
-        var deliveries = targets.Select(callback => DeliverAsync(callback, snapshot)).ToList();
-        // Only the instance whose injections caused the change pushes to hub clients: with the Redis
-        // backplane every instance's push reaches every client. Snapshots replace each other, so the
-        // occasional duplicate from two instances is harmless.
-        if (pushToHub && hub is not null)
+        var deliveries = targets.Select(s => DeliverAsync(s.Callback, figures.For(s.Scope))).ToList();
+        if (hub is not null && connections is not null)
         {
-            deliveries.Add(SendToHubAsync(hub, snapshot, ct));
+            deliveries.AddRange(connections.Scopes().Select(scope => SendAsync(hub, connections.GroupOf(scope), LiveRoutes.SnapshotMessage, figures.For(scope), ct)));
         }
 
         await Task.WhenAll(deliveries);
+    }
+
+    private async Task ForwardInjectionAsync(InjectionRecorded injection, CancellationToken ct)
+    {
+        if (hub is null || connections is null)
+        {
+            return;
+        }
+
+        var sends = new List<Task>();
+        foreach (var scope in connections.Scopes())
+        {
+            if (scope.Visible(injection) is { } visible)
+            {
+                sends.Add(SendAsync(hub, connections.GroupOf(scope), LiveRoutes.InjectionMessage, visible, ct));
+            }
+        }
+
+        await Task.WhenAll(sends);
     }
 
     private async Task DeliverAsync(Func<DashboardSnapshot, Task> callback, DashboardSnapshot snapshot)
@@ -255,23 +268,29 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task SendToHubAsync(IHubContext<LiveHub> context, DashboardSnapshot snapshot, CancellationToken ct)
+    /// <summary>To one scope's connections on this instance (its group). Never throws: the injection is committed, and
+    /// a hub hiccup must not surface as a failed injection or keep the other scopes from their message.</summary>
+    private async Task SendAsync(IHubContext<LiveHub> context, string group, string method, object message, CancellationToken ct)
     {
         try
         {
-            await context.Clients.All.SendAsync(LiveRoutes.SnapshotMessage, snapshot, ct);
+            await context.Clients.Group(group).SendAsync(method, message, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Could not send the dashboard snapshot to hub clients");
+            logger.LogWarning(ex, "Could not send {Message} to hub group {Group}", method, group);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
         }
     }
 
-    private void Unsubscribe(Func<DashboardSnapshot, Task> callback)
+    private void Unsubscribe(Subscription subscription)
     {
         lock (subscribersLock)
         {
-            var index = Array.IndexOf(subscribers, callback);
+            var index = Array.IndexOf(subscribers, subscription);
             if (index >= 0)
             {
                 subscribers = [.. subscribers[..index], .. subscribers[(index + 1)..]];
@@ -301,15 +320,19 @@ public sealed class LiveDashboardNotifier : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class Subscription(LiveDashboardNotifier owner, Func<DashboardSnapshot, Task> callback) : IDisposable
+    private sealed class Subscription(LiveDashboardNotifier owner, DashboardScope scope, Func<DashboardSnapshot, Task> callback) : IDisposable
     {
         private int disposed;
+
+        public DashboardScope Scope { get; } = scope;
+
+        public Func<DashboardSnapshot, Task> Callback { get; } = callback;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0)
             {
-                owner.Unsubscribe(callback);
+                owner.Unsubscribe(this);
             }
         }
     }

@@ -5,22 +5,15 @@ public sealed class LiveOptions
 {
     public const string Section = "Live";
 
-    /// <summary>"Redis:Configuration": a StackExchange.Redis connection string. When set, hub messages go
-    /// through the Redis backplane and injections recorded on one instance refresh every instance's screens.</summary>
+    /// <summary>"Redis:Configuration": a StackExchange.Redis connection string. When set, injections recorded on one
+    /// instance refresh every instance's screens and hub clients (each instance serves its own connections).</summary>
     public const string RedisConfigurationKey = "Redis:Configuration";
-
-    /// <summary>Prefix of the SignalR backplane's Redis channels.</summary>
-    public const string RedisChannelPrefix = "blazorvax";
 
     /// <summary>Redis channel on which instances tell each other about the injections they record.</summary>
     public const string RedisInjectionChannel = "blazorvax:injections";
 
     /// <summary>Redis channel on which an instance tells the others that it edited the vaccine catalogue.</summary>
     public const string RedisCatalogueChannel = "blazorvax:catalogue";
-
-    /// <summary>Lets unauthenticated clients connect to the hub (test hosts, a kiosk on a closed network).
-    /// The /screen page keeps its own policy whatever this says. Default false.</summary>
-    public bool AllowAnonymousScreens { get; set; }
 
     /// <summary>A burst of injections causes at most one recompute per interval (default 500 ms); an
     /// injection is reflected within this interval plus the time of one or two recomputes.</summary>

@@ -9,16 +9,15 @@ using Portal.Core.Dashboard;
 using Portal.Core.Injections;
 using Portal.Core.Vaccines;
 using Portal.Hubs;
-using StackExchange.Redis;
 
 namespace Portal.Live;
 
 public static class LiveUpdatesExtensions
 {
     /// <summary>
-    /// The city dashboard service, the live notifier, the <see cref="IInjectionEventSink"/> the injection
-    /// service publishes to, and SignalR. With "Redis:Configuration" set, also the SignalR Redis backplane
-    /// and the relay that carries injections between instances. Needs <c>IDbContextFactory&lt;DbContext&gt;</c>
+    /// The dashboard service, the live notifier and its registry of hub connections, the <see cref="IInjectionEventSink"/>
+    /// the injection service publishes to, the hub's authorization policy and SignalR. With "Redis:Configuration" set,
+    /// also the relays that carry injections and catalogue edits between instances. Needs <c>IDbContextFactory&lt;DbContext&gt;</c>
     /// (AddPortalData) when the real dashboard service is used; register another
     /// <see cref="IDashboardSnapshotSource"/> first to replace it.
     /// </summary>
@@ -33,18 +32,25 @@ public static class LiveUpdatesExtensions
             sp.GetRequiredService<DashboardOptions>(),
             sp.GetRequiredService<ILogger<DashboardService>>()));
         services.TryAddSingleton<IDashboardSnapshotSource>(sp => sp.GetRequiredService<DashboardService>());
+        services.TryAddSingleton<LiveHubConnections>();
         services.TryAddSingleton(sp => new LiveDashboardNotifier(
             sp.GetRequiredService<IDashboardSnapshotSource>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LiveDashboardNotifier>>(),
             sp.GetRequiredService<IOptions<LiveOptions>>(),
-            sp.GetRequiredService<IHubContext<LiveHub>>()));
+            sp.GetRequiredService<IHubContext<LiveHub>>(),
+            sp.GetRequiredService<LiveHubConnections>()));
+        // The console cookie or a bearer token (the default policy would look at the cookie only), and a scope to watch.
+        services.AddAuthorization(o => o.AddPolicy(LiveAudience.Policy, p => p
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(ctx => LiveAudience.ScopeOf(ctx.User) is not null)));
 
-        var signalR = services.AddSignalR();
+        // No SignalR backplane: every hub message is scoped, and each instance sends its own connections theirs (ADR 0005).
+        services.AddSignalR();
         var redis = configuration[LiveOptions.RedisConfigurationKey];
         if (!string.IsNullOrWhiteSpace(redis))
         {
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(LiveOptions.RedisChannelPrefix));
             services.TryAddSingleton(_ => new RedisConnection(redis));
             services.TryAddSingleton(sp => new RedisInjectionRelay(sp.GetRequiredService<RedisConnection>(),
                 sp.GetRequiredService<LiveDashboardNotifier>(), sp.GetRequiredService<ILogger<RedisInjectionRelay>>()));
@@ -63,25 +69,14 @@ public static class LiveUpdatesExtensions
     }
 
     /// <summary>
-    /// Maps <see cref="LiveHub"/> at <see cref="LiveRoutes.Hub"/> for any authenticated principal, signed in
-    /// with the console cookie or a bearer token (the default policy would look at the cookie only).
-    /// With "Live:AllowAnonymousScreens" true, anyone may connect. Call after UseAuthentication/UseAuthorization.
+    /// Maps <see cref="LiveHub"/> at <see cref="LiveRoutes.Hub"/> for <see cref="LiveAudience.Policy"/>: staff signed in
+    /// to the console who may view statistics, and PDA tokens; never anonymous callers (a later issue brings revocable
+    /// read-only links for wall displays). Call after UseAuthentication/UseAuthorization.
     /// </summary>
     public static WebApplication MapLiveUpdates(this WebApplication app)
     {
         // SignalR clients need the bare 401/403, not the console's re-executed "not found" page.
-        var hub = app.MapHub<LiveHub>(LiveRoutes.Hub).WithMetadata(new SkipStatusCodePages());
-        if (app.Configuration.GetValue<bool>($"{LiveOptions.Section}:{nameof(LiveOptions.AllowAnonymousScreens)}"))
-        {
-            hub.AllowAnonymous();
-        }
-        else
-        {
-            hub.RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, JwtBearerDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser());
-        }
-
+        app.MapHub<LiveHub>(LiveRoutes.Hub).WithMetadata(new SkipStatusCodePages()).RequireAuthorization(LiveAudience.Policy);
         return app;
     }
 

@@ -3,8 +3,8 @@ using StackExchange.Redis;
 namespace Portal.Live;
 
 /// <summary>
-/// This instance's one connection to Redis for its own pub/sub channels (injections, catalogue edits); the SignalR
-/// backplane keeps its own. Connected by the first relay that starts; it starts even while Redis is down, and the
+/// This instance's one connection to Redis, for its pub/sub channels (injections, catalogue edits; there is no SignalR
+/// backplane, ADR 0005). Connected by the first relay that starts; it starts even while Redis is down, and the
 /// multiplexer keeps reconnecting meanwhile.
 /// </summary>
 public sealed class RedisConnection(string configuration) : IAsyncDisposable

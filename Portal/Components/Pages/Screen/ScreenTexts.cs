@@ -1,4 +1,6 @@
 using System.Globalization;
+using Portal.Core.Dashboard;
+using Portal.Core.Identity;
 using Portal.Localization;
 
 namespace Portal.Components.Pages.Screen;
@@ -8,6 +10,14 @@ namespace Portal.Components.Pages.Screen;
 public static class ScreenTexts
 {
     public static string Title => Pick("上海市疫苗接种实时大屏", "Shanghai Vaccination Live Screen");
+
+    /// <summary>The city's title, or the district's, site's or employer's whose figures the screen shows.</summary>
+    public static string TitleFor(DashboardScopeLabel? scope) =>
+        scope is null || scope.Kind == DataScopeKind.City || string.IsNullOrEmpty(scope.Name)
+            ? Title
+            : Pick($"{scope.Name} · 疫苗接种实时大屏", $"Vaccination Live Screen · {scope.Name}");
+
+    public static string NoScope => Pick("您的账号没有可查看的数据范围", "Your account has no data scope to show");
     public static string Live => Pick("实时", "Live");
     public static string Connecting => Pick("连接中", "Connecting");
     public static string Loading => Pick("正在加载数据…", "Loading…");

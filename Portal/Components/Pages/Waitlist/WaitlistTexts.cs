@@ -30,6 +30,8 @@ public static class WaitlistTexts
     public static string NewCampaign => T("新建并抽取批次", "Create and draw a campaign");
     public static string Name => T("名称（可选）", "Name (optional)");
     public static string District => T("区县代码（可选）", "District code (optional)");
+    public static string OwnDistrict => T("区县代码（本区）", "District code (your district)");
+    public static string HiddenEvents(int count) => T($"另有 {count} 条记录属于其他区或全市批次，未显示", $"{count} more steps belong to campaigns of other districts or the city and are not shown");
     public static string Draw => T("创建并抽取", "Create and draw");
     public static string Drawn(int offers) => T($"已抽取，发出 {offers} 个名额", $"Drawn: {offers} offers sent");
     public static string Why => T("为什么她先于我？— 登记记录查询", "\"Why did she get a dose before me?\" — entry history");
