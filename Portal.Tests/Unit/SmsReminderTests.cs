@@ -85,6 +85,7 @@ public sealed class SmsReminderTests
         }).ToList();
         ctx.Residents.AddRange(residents);
         await ctx.SaveChangesAsync();
+        ctx.FamilyMembers.AddRange(residents.Select(r => new FamilyMember { AccountId = account.Id, ResidentId = r.Id, Relationship = Relationship.Other }));
         var slotTomorrow = new Slot { SiteId = site.Id, ProductId = product.Id, Date = tomorrow, StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = 10, Booked = 4 };
         var slotLater = new Slot { SiteId = site.Id, ProductId = product.Id, Date = tomorrow.AddDays(1), StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = 10, Booked = 1 };
         ctx.Slots.AddRange(slotTomorrow, slotLater);
