@@ -11,6 +11,7 @@ using Portal.Core.Common.Privacy;
 using Portal.Core.Residents;
 using Portal.Core.Residents.Links;
 using Portal.Data;
+using Portal.Data.Seed;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
@@ -263,6 +264,17 @@ public abstract class ResidentLinksTests : PortalOnProvider
             .Single(a => a.GetProperty("isThisAccount").GetBoolean()).GetProperty("linkedVia").GetString());
         Assert.Equal(HttpStatusCode.Accepted, (await AttachAsync(guardian.Client, adult.Name, adult.IdNumber, "Child")).StatusCode);
         await AssertNoAccessAsync(guardian.Client, adult.ResidentId);
+    }
+
+    [SkippableFact]
+    public async Task The_demo_guardian_phone_attaches_the_demo_child_named_on_its_archive()
+    {
+        SkipUnlessAvailable();
+        var (client, _) = await Factory.SignInResidentAsync(DemoDataSeeder.DemoGuardianPhone);
+        Assert.Equal(HttpStatusCode.Accepted, (await AttachAsync(client, "陈大宝", DemoDataSeeder.DemoChildIdNumber(), "Child")).StatusCode);
+        var linked = await AttachAsync(client, DemoDataSeeder.DemoChildName, DemoDataSeeder.DemoChildIdNumber(), "Child");
+        Assert.Equal(HttpStatusCode.Created, linked.StatusCode);
+        Assert.True((await linked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isGuardian").GetBoolean());
     }
 
     [SkippableFact]
