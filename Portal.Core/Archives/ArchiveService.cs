@@ -106,7 +106,9 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
     public async Task<IReadOnlyList<ArchiveRequestDto>> ListForAccountAsync(long accountId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await ProjectAsync(db, db.Set<ArchiveRequest>().Where(r => r.AccountId == accountId), ct);
+        // Requests for people the account still acts for: a removed account no longer sees their archive numbers.
+        return await ProjectAsync(db, db.Set<ArchiveRequest>().Where(r => r.AccountId == accountId
+            && db.Set<FamilyMember>().Any(m => m.AccountId == accountId && m.ResidentId == r.ResidentId)), ct);
     }
 
     /// <summary>Requests the staff member may review: addressed to their site, a site of their district, or any (city).</summary>

@@ -11,6 +11,25 @@ public static class AuditActions
     public const string EligibilityOverride = "EligibilityOverride";
     public const string ScanQr = "ScanQr";
     public const string LookupResident = "LookupResident";
+
+    // Who may act for whom (docs/decisions/0007-who-may-act-for-whom.md). The user of these entries is the
+    // resident account ("resident:{id}", its masked phone); the entity is the person (Resident, by id).
+    /// <summary>An account now acts for a person; the detail names the proof (<c>LinkProof</c>).</summary>
+    public const string ResidentLinked = "ResidentLinked";
+    /// <summary>An account asked to act for a person who already has a record (a pending link request).</summary>
+    public const string ResidentLinkRequested = "ResidentLinkRequested";
+    /// <summary>A one-time code was due for a link request: sent to the phone on the record, or withheld (the detail
+    /// says which and why). The daily code limits count these entries.</summary>
+    public const string ResidentLinkCode = "ResidentLinkCode";
+    /// <summary>A link request's code was entered wrongly too many times.</summary>
+    public const string ResidentLinkLockedOut = "ResidentLinkLockedOut";
+    public const string ResidentLinkApproved = "ResidentLinkApproved";
+    public const string ResidentLinkRejected = "ResidentLinkRejected";
+    public const string ResidentLinkWithdrawn = "ResidentLinkWithdrawn";
+    /// <summary>The person (or their guardian) removed another account's link.</summary>
+    public const string ResidentLinkRemoved = "ResidentLinkRemoved";
+    /// <summary>An account removed its own link to a person.</summary>
+    public const string ResidentDetached = "ResidentDetached";
 }
 
 /// <summary>An append-only audit record (who did what to which record, from where).</summary>

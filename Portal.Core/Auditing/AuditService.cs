@@ -18,18 +18,32 @@ public sealed class AuditService(IDbContextFactory<DbContext> contexts, TimeProv
     public static AuditEntry Entry(StaffScope who, string action, string entityType, string? entityId, string detail, string? ip, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(who);
-        return new AuditEntry
+        return Build(who.UserId, who.UserName, action, entityType, entityId, detail, ip, at);
+    }
+
+    /// <summary>An entry whose user is a resident-app account: UserId <c>resident:{accountId}</c> (never a staff id),
+    /// UserName the account's masked phone.</summary>
+    public static AuditEntry ResidentEntry(long accountId, string accountPhoneMasked, string action, string entityType, string? entityId, string detail,
+        string? ip, DateTimeOffset at) =>
+        Build(ResidentUserId(accountId), accountPhoneMasked, action, entityType, entityId, detail, ip, at);
+
+    /// <summary>How a resident account appears as <see cref="AuditEntry.UserId"/>.</summary>
+    public static string ResidentUserId(long accountId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"resident:{accountId}");
+
+    private static AuditEntry Build(string? userId, string? userName, string action, string entityType, string? entityId, string detail, string? ip,
+        DateTimeOffset at) =>
+        new()
         {
             At = at,
-            UserId = Cut(who.UserId, 64),
-            UserName = Cut(who.UserName, 128) ?? "",
+            UserId = Cut(userId, 64),
+            UserName = Cut(userName, 128) ?? "",
             Action = Cut(action, 64) ?? "",
             EntityType = Cut(entityType, 64) ?? "",
             EntityId = Cut(entityId, 64),
             Detail = Cut(detail, 1024) ?? "",
             IpAddress = Cut(ip, 64),
         };
-    }
 
     private static string? Cut(string? value, int length) =>
         value is null || value.Length <= length ? value : value[..length];

@@ -21,7 +21,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
 {
     public const int MaxReasonLength = 256;
 
-    /// <summary>One appointment booked by the account or for a person on it; 404 otherwise.</summary>
+    /// <summary>One appointment of a person the account acts for; 404 otherwise.</summary>
     public async Task<AppointmentDto> GetAsync(long accountId, long appointmentId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -173,10 +173,10 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         }
     }
 
-    /// <summary>Appointments the account booked or made for a person on it.</summary>
+    /// <summary>Appointments of the people the account acts for now. Having booked one grants nothing: an account whose
+    /// link was removed loses its own bookings too (docs/decisions/0007-who-may-act-for-whom.md).</summary>
     private static IQueryable<Appointment> Owned(DbContext db, long accountId) =>
-        db.Set<Appointment>().Where(a => a.AccountId == accountId
-            || db.Set<FamilyMember>().Any(f => f.AccountId == accountId && f.ResidentId == a.ResidentId));
+        db.Set<Appointment>().Where(a => db.Set<FamilyMember>().Any(f => f.AccountId == accountId && f.ResidentId == a.ResidentId));
 
     private void EnsureChangeable(Appointment appointment)
     {

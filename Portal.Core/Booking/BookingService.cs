@@ -174,11 +174,12 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     internal static DomainProblemException AlreadyBooked() =>
         new(ProblemKind.Conflict, "already_booked", new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
 
+    /// <summary>Appointments of the people the account acts for now, whoever booked them.</summary>
     public async Task<IReadOnlyList<AppointmentDto>> ListForAccountAsync(long accountId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await (from a in db.Set<Appointment>().AsNoTracking()
-                      where a.AccountId == accountId
+                      where db.Set<FamilyMember>().Any(m => m.AccountId == accountId && m.ResidentId == a.ResidentId)
                       join s in db.Set<Slot>() on a.SlotId equals s.Id
                       join site in db.Set<Site>() on a.SiteId equals site.Id
                       join p in db.Set<VaccineProduct>() on a.ProductId equals p.Id

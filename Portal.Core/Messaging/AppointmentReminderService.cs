@@ -33,6 +33,8 @@ public sealed class AppointmentReminderService(IDbContextFactory<DbContext> cont
                               join p in db.Set<VaccineProduct>() on a.ProductId equals p.Id
                               join r in db.Set<Resident>() on a.ResidentId equals r.Id
                               join acc in db.Set<ResidentAccount>() on a.AccountId equals acc.Id
+                              // Only while the booking account still acts for the person: a removed account hears nothing more.
+                              where db.Set<FamilyMember>().Any(m => m.AccountId == a.AccountId && m.ResidentId == a.ResidentId)
                               orderby a.Id
                               select new Row(a.Id, a.DoseNumber, s.StartTime, s.EndTime, site.Name, p.Name, r.Name, acc.PhoneCipher, acc.PhoneMasked))
                              .Take(PageSize).ToListAsync(ct);

@@ -3,6 +3,7 @@ using Portal.Core.Common;
 using Portal.Core.Common.Privacy;
 using Portal.Core.Residents.IdDocuments;
 using Portal.Core.Areas;
+using Portal.Core.Residents.Links;
 
 namespace Portal.Core.Residents;
 
@@ -20,7 +21,7 @@ public sealed record MemberDto(long ResidentId, string Name, IdDocumentKind IdKi
     DateOnly BirthDate, Relationship Relationship, bool IsGuardian);
 
 /// <summary>Residents an app account acts for: the holder and family members (proxy booking).</summary>
-public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPersonalDataProtector protector, TimeProvider clock)
+public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPersonalDataProtector protector, ResidentLinkService linking, TimeProvider clock)
 {
     public async Task<IReadOnlyList<MemberDto>> ListMembersAsync(long accountId, CancellationToken ct = default)
     {
@@ -31,14 +32,17 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
             .ToListAsync(ct);
     }
 
-    /// <summary>Validates the document (GB 11643 for ID cards) and links the person to the account,
-    /// reusing the resident record when the same document is already known.</summary>
-    public async Task<MemberDto> RegisterMemberAsync(long accountId, RegisterMemberRequest request, CancellationToken ct = default)
+    /// <summary>Validates the document (GB 11643 for ID cards) and adds the person to the account. A person the system does
+    /// not know yet gets a record and is linked at once; a person who has a record is linked only on a proof that they
+    /// (or their guardian) agree, otherwise a link request is filed (docs/decisions/0007-who-may-act-for-whom.md).</summary>
+    public async Task<AttachOutcome> RegisterMemberAsync(long accountId, RegisterMemberRequest request, string? ip = null, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 50)
             errors.Add(new("name", new("请输入姓名（不超过50个字）", "Enter the name (at most 50 characters)")));
+        if (request.Relationship is { } r && !Enum.IsDefined(r))
+            errors.Add(new("relationship", new("与本人关系无效", "The relationship is not valid")));
         if (request.IdKind is not { } kind || !Enum.IsDefined(kind))
         {
             errors.Add(new("idKind", new("请选择证件类型", "Choose the ID document type")));
@@ -62,42 +66,55 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
 
         var relationship = request.Relationship ?? Relationship.Self;
         var hash = protector.LookupHash(id.Normalized);
+        var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var resident = await db.Set<Resident>().FirstOrDefaultAsync(r => r.IdKind == kind && r.IdNumberHash == hash, ct);
-        if (resident is not null && !string.Equals(resident.Name, name, StringComparison.Ordinal))
-            throw new DomainValidationException("name", new("姓名与证件号码登记的信息不一致", "The name does not match the one registered for this ID number"));
-        if (resident is null)
+        var account = await db.Set<ResidentAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct)
+            ?? throw new DomainProblemException(ProblemKind.Unauthorized, "bad_token", new("令牌无效", "The token is not valid"));
+        var links = db.Set<FamilyMember>();
+        var resident = await db.Set<Resident>().AsNoTracking().FirstOrDefaultAsync(x => x.IdKind == kind && x.IdNumberHash == hash, ct);
+        if (resident is not null && await links.AsNoTracking().FirstOrDefaultAsync(m => m.AccountId == accountId && m.ResidentId == resident.Id, ct) is { } existing)
+            return AttachOutcome.AlreadyLinked(ToMember(resident, existing));
+
+        // Everything below adds a person to the account. These checks depend on the account alone, so they answer alike
+        // for every ID number.
+        if (relationship == Relationship.Self && await links.AnyAsync(m => m.AccountId == accountId && m.Relationship == Relationship.Self, ct))
+            throw new DomainValidationException("relationship", LinkProblems.SelfTaken);
+        await ResidentLinkService.EnsureMayAttachAsync(db, accountId, now, ct);
+        if (resident is not null)
+            return await linking.AttachExistingAsync(db, account, resident, relationship, string.Equals(resident.Name, name, StringComparison.Ordinal), ip, now, ct);
+
+        resident = new Resident
         {
-            resident = new Resident
-            {
-                Name = name!, IdKind = kind, IdNumberCipher = protector.Protect(id.Normalized), IdNumberHash = hash,
-                IdNumberMasked = Masking.MaskIdNumber(id.Normalized), Sex = sex, BirthDate = birth!.Value,
-                PhoneCipher = phone is null ? null : protector.Protect(phone), PhoneHash = phone is null ? null : protector.LookupHash(phone),
-                PhoneMasked = phone is null ? null : Masking.MaskPhone(phone), Residency = ResidencyKind.Permanent,
-                DistrictCode = request.DistrictCode, StreetCode = request.StreetCode,
-            };
+            Name = name!, IdKind = kind, IdNumberCipher = protector.Protect(id.Normalized), IdNumberHash = hash,
+            IdNumberMasked = Masking.MaskIdNumber(id.Normalized), Sex = sex, BirthDate = birth!.Value,
+            PhoneCipher = phone is null ? null : protector.Protect(phone), PhoneHash = phone is null ? null : protector.LookupHash(phone),
+            PhoneMasked = phone is null ? null : Masking.MaskPhone(phone), Residency = ResidencyKind.Permanent,
+            DistrictCode = request.DistrictCode, StreetCode = request.StreetCode,
+        };
+        try
+        {
+            await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
             db.Add(resident);
             await db.SaveChangesAsync(ct);
+            var link = await linking.AddNewRecordLinkAsync(db, account, resident, relationship, ip, now, ct);
+            await tx.CommitAsync(ct);
+            return AttachOutcome.Linked(ToMember(resident, link));
         }
-        var links = db.Set<FamilyMember>();
-        if (relationship == Relationship.Self && await links.AnyAsync(m => m.AccountId == accountId && m.Relationship == Relationship.Self && m.ResidentId != resident.Id, ct))
-            throw new DomainValidationException("relationship", new("本账号已登记本人信息", "This account already has its holder registered"));
-        var link = await links.FirstOrDefaultAsync(m => m.AccountId == accountId && m.ResidentId == resident.Id, ct);
-        if (link is null)
+        catch (DbUpdateException)
         {
-            var isMinor = resident.BirthDate > today.AddYears(-18);
-            link = new FamilyMember
-            {
-                AccountId = accountId, ResidentId = resident.Id, Relationship = relationship,
-                IsGuardian = relationship == Relationship.Child && isMinor, AddedAt = clock.GetUtcNow(),
-            };
-            links.Add(link);
-            await db.SaveChangesAsync(ct);
+            // Another account registered the same person a moment earlier: theirs is the new record, this is an attach.
+            db.ChangeTracker.Clear();
+            var theirs = await db.Set<Resident>().AsNoTracking().FirstOrDefaultAsync(x => x.IdKind == kind && x.IdNumberHash == hash, ct);
+            if (theirs is null) throw;
+            return await linking.AttachExistingAsync(db, account, theirs, relationship, string.Equals(theirs.Name, name, StringComparison.Ordinal), ip, now, ct);
         }
-        return new MemberDto(resident.Id, resident.Name, resident.IdKind, resident.IdNumberMasked, resident.Sex, resident.BirthDate, link.Relationship, link.IsGuardian);
     }
 
-    /// <summary>Throws NotFound unless the account may act for the resident (never reveals whether the resident exists).</summary>
+    internal static MemberDto ToMember(Resident resident, FamilyMember link) =>
+        new(resident.Id, resident.Name, resident.IdKind, resident.IdNumberMasked, resident.Sex, resident.BirthDate, link.Relationship, link.IsGuardian);
+
+    /// <summary>Throws NotFound unless the account may act for the resident (never reveals whether the resident exists).
+    /// A <see cref="FamilyMember"/> link is the only thing that grants access; booking for someone grants none.</summary>
     public static async Task EnsureMemberAsync(DbContext db, long accountId, long residentId, CancellationToken ct)
     {
         if (!await db.Set<FamilyMember>().AnyAsync(m => m.AccountId == accountId && m.ResidentId == residentId, ct))

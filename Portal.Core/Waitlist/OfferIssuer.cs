@@ -63,7 +63,12 @@ internal static class OfferIssuer
                             where entryIds.Contains(e.Id)
                             join r in db.Set<Resident>() on e.ResidentId equals r.Id
                             join a in db.Set<ResidentAccount>() on e.AccountId equals a.Id
-                            select new { e.Id, r.Name, a.PhoneCipher, a.PhoneMasked }).ToDictionaryAsync(x => x.Id, ct);
+                            select new
+                            {
+                                e.Id, r.Name, a.PhoneCipher, a.PhoneMasked,
+                                // The SMS goes to the registering account only while it still acts for the person.
+                                Linked = db.Set<FamilyMember>().Any(m => m.AccountId == e.AccountId && m.ResidentId == e.ResidentId),
+                            }).ToDictionaryAsync(x => x.Id, ct);
         var product = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.Id == campaign.ProductId).Select(p => p.Name).FirstAsync(ct);
         foreach (var offer in offers)
         {
@@ -74,6 +79,7 @@ internal static class OfferIssuer
                 Detail = $"offer {offer.Id}, rank {offer.Rank} in campaign {campaign.Id} ({reason}), expires {expires} (China time)",
             });
             var person = people[offer.EntryId];
+            if (!person.Linked) continue;
             SmsOutbox.Enqueue(db, person.PhoneCipher, person.PhoneMasked, SmsTemplateNames.WaitlistOffer, new Dictionary<string, string>
             {
                 ["name"] = person.Name, ["vaccine"] = product, ["expires"] = expires,

@@ -85,7 +85,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var ids = await db.Set<WaitlistEntry>()
-            .Where(e => e.AccountId == accountId || db.Set<FamilyMember>().Any(m => m.AccountId == accountId && m.ResidentId == e.ResidentId))
+            .Where(e => db.Set<FamilyMember>().Any(m => m.AccountId == accountId && m.ResidentId == e.ResidentId))
             .Select(e => e.Id).ToListAsync(ct);
         return await ListAsync(db, ids, ct);
     }
@@ -148,7 +148,8 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
     {
         var entry = await db.Set<WaitlistEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct)
             ?? throw new DomainProblemException(ProblemKind.NotFound, "waitlist_entry_not_found", new("排队登记不存在", "No such waitlist entry"));
-        if (entry.AccountId != accountId && !await db.Set<FamilyMember>().AnyAsync(m => m.AccountId == accountId && m.ResidentId == entry.ResidentId, ct))
+        // Only a current link counts: having registered the entry grants nothing once the link is gone.
+        if (!await db.Set<FamilyMember>().AnyAsync(m => m.AccountId == accountId && m.ResidentId == entry.ResidentId, ct))
             throw new DomainProblemException(ProblemKind.NotFound, "waitlist_entry_not_found", new("排队登记不存在", "No such waitlist entry"));
         return entry;
     }

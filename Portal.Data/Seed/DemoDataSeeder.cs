@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Archives;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Common.Privacy;
@@ -21,6 +22,19 @@ public sealed class DemoDataSeeder(IPersonalDataProtector protector, TimeProvide
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
     private static readonly string[] GivenChars = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "萍", "红", "晨", "浩", "宇"];
     private static readonly string[] BodySites = ["左上臂三角肌", "右上臂三角肌"];
+
+    /// <summary>A child whose vaccination archive names <see cref="DemoGuardianPhone"/> as the guardian's phone: an account
+    /// signed in with that number attaches the child at once (docs/features/resident-services.md, "Who may act for whom").</summary>
+    public const string DemoChildName = "陈小宝";
+    public static readonly DateOnly DemoChildBirthDate = new(2022, 6, 1);
+    public const string DemoGuardianPhone = "13812345678";
+
+    /// <summary>The demo child's ID number (黄浦区, female, GB 11643 check digit).</summary>
+    public static string DemoChildIdNumber()
+    {
+        var first17 = $"310101{DemoChildBirthDate:yyyyMMdd}002";
+        return first17 + Gb11643.ComputeCheckDigit(first17);
+    }
 
     public async Task<bool> SeedAsync(PortalDbContext db, DemoDataOptions o, CancellationToken ct = default)
     {
@@ -189,6 +203,25 @@ public sealed class DemoDataSeeder(IPersonalDataProtector protector, TimeProvide
         }
         await InjectionBulkWriter.WriteAsync(db, History(), ct);
         await InjectionBulkWriter.RebuildDailyStatsAsync(db, ct);
+
+        // Added after everything random above, so that the rest of the demo data stays as it was.
+        var childId = DemoChildIdNumber();
+        if (usedIds.Add(childId))
+        {
+            var child = new Resident
+            {
+                Name = DemoChildName, IdKind = IdDocumentKind.ResidentIdCard, IdNumberCipher = protector.Protect(childId), IdNumberHash = protector.LookupHash(childId),
+                IdNumberMasked = Masking.MaskIdNumber(childId), Sex = Sex.Female, BirthDate = DemoChildBirthDate, Residency = ResidencyKind.Household,
+                DistrictCode = sites[0].DistrictCode, StreetCode = sites[0].StreetCode,
+            };
+            db.Residents.Add(child);
+            await db.SaveChangesAsync(ct);
+            db.Archives.Add(new VaccinationArchive
+            {
+                ResidentId = child.Id, ManagingSiteId = sites[0].Id, Status = ArchiveStatus.Active, ArchiveNumber = sites[0].DistrictCode + "0000000001",
+                GuardianPhoneHash = protector.LookupHash(DemoGuardianPhone),
+            });
+        }
 
         db.Targets.AddRange(districts.Select(d => new VaccinationTarget
         {

@@ -111,6 +111,27 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return match.Groups[1].Value;
     }
 
+    /// <summary>The one-time codes of link requests sent to <paramref name="phone"/> so far, oldest first.</summary>
+    public IReadOnlyList<string> LinkCodes(string phone) =>
+        !File.Exists(SmsOutboxPath) ? []
+            : File.ReadAllLines(SmsOutboxPath).Where(l => l.Contains(phone, StringComparison.Ordinal) && l.Contains("申请代", StringComparison.Ordinal))
+                .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"验证码(\d{6})，"))
+                .Select(m => m.Success ? m.Groups[1].Value : throw new InvalidOperationException("a link SMS without a code"))
+                .ToList();
+
+    /// <summary>Waits for the <paramref name="count"/>th link-request code to <paramref name="phone"/> (they leave in the
+    /// background, after the request was answered) and returns it.</summary>
+    public async Task<string> WaitForLinkCodeAsync(string phone, int count = 1)
+    {
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(15); waited += TimeSpan.FromMilliseconds(50))
+        {
+            var codes = LinkCodes(phone);
+            if (codes.Count >= count) return codes[count - 1];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no link code #{count} was sent to {phone}");
+    }
+
     public async Task<HttpClient> SignInPdaAsync(string userName = "doctor", string password = "BlazorVax@2026")
     {
         var client = CreateClient();

@@ -48,6 +48,24 @@ public sealed class SmsReminderTests
     }
 
     [Fact]
+    public async Task An_account_that_no_longer_acts_for_the_person_gets_no_reminder()
+    {
+        var db = await TestDatabase.SqliteAsync();
+        var clock = new FakeTimeProvider(Now);
+        var tomorrow = ChinaTime.Today(clock).AddDays(1);
+        var (booked, _) = await ArrangeAsync(db, SmsTestKit.NewProtector(), tomorrow);
+        await using (var ctx = db.CreateDbContext())
+        {
+            var unlinked = await ctx.Appointments.Where(a => a.Id == booked[0]).Select(a => new { a.AccountId, a.ResidentId }).SingleAsync();
+            await ctx.FamilyMembers.Where(m => m.AccountId == unlinked.AccountId && m.ResidentId == unlinked.ResidentId).ExecuteDeleteAsync();
+        }
+
+        Assert.Equal(booked.Count - 1, await new AppointmentReminderService(db, clock, NullLogger<AppointmentReminderService>.Instance).EnqueueRemindersAsync(tomorrow));
+        await using var check = db.CreateDbContext();
+        Assert.DoesNotContain(AppointmentReminderService.DedupKey(booked[0]), await check.SmsOutbox.Select(m => m.DedupKey).ToListAsync());
+    }
+
+    [Fact]
     public void Runs_next_at_the_configured_china_time()
     {
         var at = new TimeOnly(18, 0);
@@ -85,6 +103,7 @@ public sealed class SmsReminderTests
         }).ToList();
         ctx.Residents.AddRange(residents);
         await ctx.SaveChangesAsync();
+        ctx.FamilyMembers.AddRange(residents.Select(r => new FamilyMember { AccountId = account.Id, ResidentId = r.Id, Relationship = Relationship.Other }));
         var slotTomorrow = new Slot { SiteId = site.Id, ProductId = product.Id, Date = tomorrow, StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = 10, Booked = 4 };
         var slotLater = new Slot { SiteId = site.Id, ProductId = product.Id, Date = tomorrow.AddDays(1), StartTime = new TimeOnly(9, 0), EndTime = new TimeOnly(10, 0), Capacity = 10, Booked = 1 };
         ctx.Slots.AddRange(slotTomorrow, slotLater);

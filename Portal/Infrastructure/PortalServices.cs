@@ -17,6 +17,10 @@ public static class PortalServices
         services.AddPersonalDataProtection(configuration);
         services.AddScoped<SmsLoginService>();
         services.AddScoped<ResidentService>();
+        services.AddScoped<Portal.Core.Residents.Links.ResidentLinkService>();
+        // Link-request codes leave after the answer, through the SMS gateway AddSms chooses.
+        services.AddSingleton<Portal.Core.Residents.Links.LinkCodeCourier>();
+        services.AddHostedService<Portal.Core.Residents.Links.LinkCodeSender>();
         services.AddSingleton<Portal.Core.Vaccines.VaccineCatalogue>();
         services.AddScoped<Portal.Core.Vaccines.CatalogueRulesService>();
         services.AddScoped<BookingService>();
