@@ -223,6 +223,13 @@ public sealed class ProductionCookieTests : IAsyncLifetime
         Assert.Contains("httponly", auth, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", auth, StringComparison.OrdinalIgnoreCase);
 
+        // Secure whatever the request's scheme (SameAsRequest would pass the https checks above as well).
+        var cookieOptions = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>();
+        foreach (var scheme in new[] { IdentityConstants.ApplicationScheme, IdentityConstants.TwoFactorUserIdScheme })
+            Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always, cookieOptions.Get(scheme).Cookie.SecurePolicy);
+        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always, factory.Services
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.Cookie.SecurePolicy);
+
         using var cdc = ConsoleSession.Open(factory, "192.0.2.41", https: true);
         Assert.StartsWith("/account/two-factor", ConsoleSession.RedirectPath(await cdc.PasswordAsync("cdc"))!);
         Assert.False((await UserAsync(factory, "cdc")).TwoFactorEnabled);
