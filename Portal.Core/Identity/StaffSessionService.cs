@@ -77,8 +77,13 @@ public sealed class StaffSessionService(
 
         var now = clock.GetUtcNow();
         var idle = (await policy.GetAsync(ct)).IdleTimeout;
+        // A cookie with an old stamp is refused but does not end its session: the account's own change (second factor
+        // turned on) re-issues this session's cookie with the new stamp, and a tab still holding the old one must not
+        // end it. Revocation ends the sessions itself (StaffAccessService).
+        if (row.SecurityStamp != stamp)
+            return SessionCheck.AccountChanged;
         var (check, reason, action) =
-            !row.IsActive || row.SecurityStamp != stamp || row.LockoutEnd > now ? (SessionCheck.AccountChanged, SessionEndReason.AccountChanged, (string?)null)
+            !row.IsActive || row.LockoutEnd > now ? (SessionCheck.AccountChanged, SessionEndReason.AccountChanged, (string?)null)
             : now - row.CreatedAt > AbsoluteLifetime ? (SessionCheck.Expired, SessionEndReason.Expired, AuditActions.SessionExpired)
             : now - row.LastSeenAt > idle ? (SessionCheck.IdleTimeout, SessionEndReason.IdleTimeout, AuditActions.SessionIdleTimeout)
             : (SessionCheck.Valid, default, null);

@@ -54,20 +54,32 @@ public sealed class StaffSessionServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_changed_security_stamp_ends_the_session()
+    public async Task A_changed_security_stamp_refuses_the_old_cookie_but_not_the_reissued_one()
     {
         var sid = await sessions.StartAsync(user, "192.0.2.1", "test");
         Assert.Equal(SessionCheck.Valid, await sessions.CheckAsync(Principal(sid), touch: true));
         await using (var ctx = db.CreateDbContext())
             await ctx.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, "stamp-2"));
+
+        Assert.Equal(SessionCheck.AccountChanged, await sessions.CheckAsync(Principal(sid), touch: true));
+        // Another tab still holding the old cookie does not end the session the account's new cookie names.
+        Assert.Equal(SessionCheck.Valid, await sessions.CheckAsync(Principal(sid, "stamp-2"), touch: true));
+    }
+
+    [Fact]
+    public async Task A_disabled_account_ends_its_session()
+    {
+        var sid = await sessions.StartAsync(user, "192.0.2.1", "test");
+        await using (var ctx = db.CreateDbContext())
+            await ctx.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
         Assert.Equal(SessionCheck.AccountChanged, await sessions.CheckAsync(Principal(sid), touch: true));
         await using var check = db.CreateDbContext();
         Assert.Equal(SessionEndReason.AccountChanged, (await check.StaffSessions.SingleAsync()).EndReason);
     }
 
-    private ClaimsPrincipal Principal(string sid) => new(new ClaimsIdentity(
+    private ClaimsPrincipal Principal(string sid, string stamp = "stamp-1") => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, "clinic"),
-        new Claim(StaffClaimTypes.SessionId, sid), new Claim(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType, "stamp-1"),
+        new Claim(StaffClaimTypes.SessionId, sid), new Claim(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType, stamp),
     ], "test"));
 }
