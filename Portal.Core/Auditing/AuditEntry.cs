@@ -7,6 +7,20 @@ public static class AuditActions
     public const string Export = "Export";
     public const string SignIn = "SignIn";
     public const string SignInFailed = "SignInFailed";
+    /// <summary>A sign-in refused unchecked because its source made too many failures (the throttle).</summary>
+    public const string SignInBlocked = "SignInBlocked";
+    /// <summary>The right password, but the account may not sign in here (disabled, locked, not a doctor for the PDA,
+    /// second factor required but not set up).</summary>
+    public const string SignInRefused = "SignInRefused";
+    public const string SecondFactorFailed = "SecondFactorFailed";
+    public const string TwoFactorEnabled = "TwoFactorEnabled";
+    public const string TwoFactorReset = "TwoFactorReset";
+    public const string SignOut = "SignOut";
+    public const string SessionIdleTimeout = "SessionIdleTimeout";
+    public const string SessionExpired = "SessionExpired";
+    /// <summary>Every session and PDA token of an account ended (disabled, roles or scope changed, password reset).</summary>
+    public const string AccessRevoked = "AccessRevoked";
+    public const string SecurityPolicyChanged = "SecurityPolicyChanged";
     public const string RecordInjection = "RecordInjection";
     public const string EligibilityOverride = "EligibilityOverride";
     public const string ScanQr = "ScanQr";

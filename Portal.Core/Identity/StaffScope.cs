@@ -20,6 +20,20 @@ public static class StaffClaimTypes
 
     /// <summary>Employer id (invariant digits) of an Employer-scoped account.</summary>
     public const string ScopeEmployer = "scope_employer";
+
+    /// <summary>The console session (<see cref="StaffSession.Id"/>) the cookie belongs to.</summary>
+    public const string SessionId = "sid";
+
+    /// <summary>How the console sign-in was proven: <see cref="PasswordOnly"/> or <see cref="MultiFactor"/> (RFC 8176 "amr").</summary>
+    public const string AuthenticationMethod = "amr";
+    public const string PasswordOnly = "pwd";
+    public const string MultiFactor = "mfa";
+
+    /// <summary>On the short-lived cookie between the password and the second factor: "Code" or "Enrol".</summary>
+    public const string TwoFactorStep = "two_factor_step";
+
+    /// <summary>On PDA tokens: a hash of the account's security stamp when the token was issued.</summary>
+    public const string StampHash = "stamp";
 }
 
 /// <summary>Who is asking and what part of the city they may see: built once from the signed-in

@@ -117,13 +117,17 @@ public sealed class ApiBadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pda_login_locks_the_account_after_five_wrong_passwords()
+    public async Task Pda_login_blocks_the_source_after_five_wrong_passwords_without_locking_the_account()
     {
         var client = _factory.CreateClient();
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/pda/login", new { userName = "clinic", password = "wrong" })).StatusCode);
-        var locked = await ProblemAsync(await client.PostAsJsonAsync("/api/v1/pda/login", new { userName = "clinic", password = "BlazorVax@2026" }), HttpStatusCode.Unauthorized);
-        Assert.Equal("locked_out", locked.GetProperty("code").GetString());
+        var response = await client.PostAsJsonAsync("/api/v1/pda/login", new { userName = "clinic", password = "BlazorVax@2026" });
+        var blocked = await ProblemAsync(response, HttpStatusCode.TooManyRequests);
+        Assert.Equal(Portal.Core.Identity.SignInProblems.BlockedCode, blocked.GetProperty("code").GetString());
+        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        var clinic = await _factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users, u => u.UserName == "clinic"));
+        Assert.Null(clinic.LockoutEnd);
     }
 
     [Fact]

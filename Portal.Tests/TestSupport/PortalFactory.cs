@@ -19,6 +19,10 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public string DataFolder { get; }
     public DatabaseProvider Provider { get; }
 
+    /// <summary>"Development" unless a test sets another before the first request (e.g. "Production" for the
+    /// Secure cookies; then it also supplies the keys Development would generate).</summary>
+    public string EnvironmentName { get; set; } = "Development";
+
     private PortalFactory(DatabaseProvider provider, string? connectionString, IDictionary<string, string?>? extra)
     {
         Provider = provider;
@@ -53,7 +57,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (k, v) in _settings)
             if (v is not null) builder.UseSetting(k, v);
     }

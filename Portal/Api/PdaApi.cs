@@ -2,20 +2,20 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
-using Portal.Data;
 using Portal.Identity;
 using Portal.Core.Sites;
 
 namespace Portal.Api;
 
+/// <param name="Code">The authenticator code, for an account that signs in with a second factor.</param>
 public sealed record PdaLoginRequest(
     [property: TextInput(SignInAttempt.NameKeyLength)] string? UserName,
     [property: TextInput(128, TextKind.Secret)] string? Password,
-    [property: TextInput(Device.SerialNumberLength, TextKind.Code)] string? DeviceSerial);
+    [property: TextInput(Device.SerialNumberLength, TextKind.Code)] string? DeviceSerial,
+    [property: TextInput(16, TextKind.Token)] string? Code = null);
 public sealed record PdaLoginResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string DisplayName, long SiteId);
 public sealed record ScanRequest([property: TextInput(1024, TextKind.Token)] string? Payload);
 
@@ -28,7 +28,8 @@ public static class PdaApi
     {
         var group = app.MapGroup("/api/v1/pda").WithTags("PDA");
         group.MapPost("/login", Login).AllowAnonymous().WithName("PdaLogin").WithSummary("医生登录 / Doctor sign-in")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/scan", Scan).RequireAuthorization(Policies.Pda).WithName("PdaScan").WithSummary("扫接种码 / Scan a vaccination code")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/lookup", Lookup).RequireAuthorization(Policies.Pda).WithName("PdaLookup")
@@ -39,30 +40,46 @@ public static class PdaApi
         return group;
     }
 
-    private static async Task<Ok<PdaLoginResponse>> Login(PdaLoginRequest request, UserManager<StaffUser> users, SignInManager<StaffUser> signIn,
-        TokenService tokens, PortalDbContext db, TimeProvider clock, HttpContext http)
+    /// <summary>Through <see cref="SignInGuard"/> like the console: throttled per source, one answer for unknown and known
+    /// names, audited. An account that needs a second factor sends its authenticator code in <c>code</c>.</summary>
+    private static async Task<Ok<PdaLoginResponse>> Login(PdaLoginRequest request, UserManager<StaffUser> users, SignInGuard guard,
+        SecurityPolicyService policy, TokenService tokens, HttpContext http)
     {
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
             throw new DomainValidationException([new("userName", new("请输入用户名和密码", "Enter the user name and password"))]);
-        var user = await users.FindByNameAsync(request.UserName.Trim());
-        var result = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = clock.GetUtcNow(), UserId = user?.Id, UserName = request.UserName.Trim(), Action = result.Succeeded ? AuditActions.SignIn : AuditActions.SignInFailed,
-            EntityType = "Pda", EntityId = request.DeviceSerial, Detail = result.IsLockedOut ? "locked out" : "", IpAddress = http.ClientIp(),
-        });
-        await db.SaveChangesAsync();
-        if (result.IsLockedOut)
-            throw new DomainProblemException(ProblemKind.Unauthorized, "locked_out", new("登录失败次数过多，账号已锁定15分钟", "Too many failed sign-ins: the account is locked for 15 minutes"));
-        if (!result.Succeeded || user is null || !user.IsActive)
-            throw new DomainProblemException(ProblemKind.Unauthorized, "bad_credentials", new("用户名或密码错误", "Wrong user name or password"));
+        var ip = http.ClientIp();
+        var check = await guard.CheckPasswordAsync(SignInChannel.Pda, request.UserName, request.Password, ip, request.DeviceSerial, http.RequestAborted);
+        if (!check.Succeeded)
+            throw SignInProblems.For(check);
+        var user = check.User!;
         var roles = await users.GetRolesAsync(user);
         if (!roles.Any(r => r is Roles.Doctor or Roles.SiteAdmin) || user.ScopeSiteId is not { } siteId)
-            throw new DomainProblemException(ProblemKind.Forbidden, "not_a_doctor", new("仅限接种点医生使用PDA", "Only doctors of a vaccination site may use the PDA"));
+        {
+            await guard.RefuseAsync(check, "not a doctor of a vaccination site", http.RequestAborted);
+            throw SignInProblems.NotADoctor();
+        }
+        var method = "password";
+        if (user.TwoFactorEnabled || (await policy.GetAsync(http.RequestAborted)).RequiresTwoFactor(roles))
+        {
+            if (!user.TwoFactorEnabled)
+            {
+                await guard.RefuseAsync(check, "second factor required but not set up", http.RequestAborted);
+                throw SignInProblems.TwoFactorSetupRequired();
+            }
+            await guard.DeferAsync(check, http.RequestAborted);
+            if (string.IsNullOrWhiteSpace(request.Code))
+                throw SignInProblems.SecondFactorRequired();
+            check = await guard.CheckSecondFactorAsync(user, SignInChannel.Pda, request.Code, recovery: false, ip, request.DeviceSerial, http.RequestAborted);
+            if (!check.Succeeded)
+                throw SignInProblems.For(check, secondFactor: true);
+            method = "password and authenticator code";
+        }
 
         Claim[] claims = [new(JwtRegisteredClaimNames.Sub, user.Id), new(JwtRegisteredClaimNames.Name, user.DisplayName),
-            new(SiteClaim, siteId.ToString()), .. roles.Select(r => new Claim(ClaimTypes.Role, r))];
+            new(SiteClaim, siteId.ToString()), new(StaffClaimTypes.StampHash, PdaTokenValidation.StampHash(user.SecurityStamp)),
+            .. roles.Select(r => new Claim(ClaimTypes.Role, r))];
         var (token, expires) = tokens.IssuePdaToken(claims);
+        await guard.SucceedAsync(check, method, http.RequestAborted);
         return TypedResults.Ok(new PdaLoginResponse(token, "Bearer", expires, user.DisplayName, siteId));
     }
 

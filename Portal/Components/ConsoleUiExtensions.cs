@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Portal.Core.Identity;
+using Portal.Identity;
 using Portal.Localization;
 
 namespace Portal.Components;
@@ -86,7 +87,7 @@ public static class ConsoleUiExtensions
             .AllowAnonymous()
             .ExcludeFromDescription();
 
-    /// <summary>POST /account/logout from the app bar's form: signs out and goes to the login page.</summary>
+    /// <summary>POST /account/logout from the app bar's form: ends the session, signs out and goes to the login page.</summary>
     public static IEndpointConventionBuilder MapLogoutEndpoint(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(PageRoutes.Logout, LogoutAsync)
             .ExcludeFromDescription();
@@ -155,7 +156,7 @@ public static class ConsoleUiExtensions
     private static async Task<Results<RedirectHttpResult, BadRequest>> LogoutAsync(
         HttpContext context,
         [FromServices] IAntiforgery antiforgery,
-        [FromServices] SignInManager<StaffUser> signInManager)
+        [FromServices] ConsoleSignIn signIn)
     {
         // The endpoint binds no form fields, so minimal APIs would not check the token by themselves.
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -163,7 +164,8 @@ public static class ConsoleUiExtensions
             return TypedResults.BadRequest();
         }
 
-        await signInManager.SignOutAsync();
+        // Ends the server-side session too: a copy of the cookie kept elsewhere is worthless from now on.
+        await signIn.SignOutAsync(context);
         return TypedResults.LocalRedirect(PageRoutes.Login);
     }
 }

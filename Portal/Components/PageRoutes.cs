@@ -8,6 +8,11 @@ public static class PageRoutes
     public const string Login = "/account/login";
     public const string Logout = "/account/logout";
     public const string AccessDenied = "/account/access-denied";
+    /// <summary>The second step of signing in: the authenticator (or a recovery) code.</summary>
+    public const string LoginCode = "/account/login/code";
+    /// <summary>Setting up an authenticator app (forced after the password for roles that need a second factor).</summary>
+    public const string TwoFactor = "/account/two-factor";
+    public const string SecurityPolicy = "/security/policy";
     public const string Injections = "/injections";
     public const string Screen = "/screen";
     public const string Sites = "/sites";
@@ -72,6 +77,10 @@ public static class PageRoutes
 
         return false;
     }
+
+    /// <summary><paramref name="page"/> carrying a (local) return URL on to the next sign-in step.</summary>
+    public static string WithReturnUrl(string page, string? returnUrl) =>
+        IsLocalUrl(returnUrl) ? $"{page}?{ReturnUrlParameter}={Uri.EscapeDataString(returnUrl!)}" : page;
 
     /// <summary>The URL itself when local, otherwise the home page.</summary>
     public static string LocalOrHome(string? url) => IsLocalUrl(url) ? url! : Home;

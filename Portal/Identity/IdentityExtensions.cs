@@ -1,8 +1,14 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Api;
 using Portal.Components;
+using Portal.Core.Auditing;
 using Portal.Core.Identity;
 using Portal.Data;
 
@@ -10,13 +16,27 @@ namespace Portal.Identity;
 
 public static class IdentityExtensions
 {
-    /// <summary>Staff sign in to the console with an Identity cookie; the resident app and PDAs use
-    /// bearer tokens. Lockout (5 tries, 15 minutes) and the password policy follow MLPS level 3.</summary>
+    /// <summary>Staff sign in to the console with an Identity cookie tied to a server-side session, and a second factor
+    /// for the roles that need one; the resident app and PDAs use bearer tokens. Failed sign-ins are throttled per
+    /// source by <see cref="SignInGuard"/>, not by Identity's account lockout. The password policy follows MLPS level 3.</summary>
     public static IServiceCollection AddPortalIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         var tokenOptions = configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new TokenOptions();
         services.AddSingleton(tokenOptions);
         services.AddSingleton<TokenService>();
+        var securitySection = configuration.GetSection(SecurityOptions.Section);
+        services.Configure<SecurityOptions>(securitySection);
+        var security = securitySection.Get<SecurityOptions>() ?? new SecurityOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<AuditService>();
+        services.AddScoped<SignInGuard>();
+        services.AddScoped<ConsoleSignIn>();
+        services.AddScoped<StaffAccessService>();
+        services.AddSingleton<SecurityPolicyService>();
+        services.AddSingleton<StaffSessionService>();
+        // Open circuits re-check their session; their activity keeps it from going idle.
+        services.AddScoped<AuthenticationStateProvider, StaffRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CircuitHandler, StaffCircuitActivity>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {
@@ -25,9 +45,9 @@ public static class IdentityExtensions
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = true;
+                // Lockout stays enabled for an administrator's lock (LockoutEnd); failures never set it (lockoutOnFailure is
+                // never passed), since anyone could lock anyone out that way. SignInGuard throttles the source instead.
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole>()
@@ -49,6 +69,7 @@ public static class IdentityExtensions
             // SignalR clients (PDA, other screens) send the token in the query string on WebSockets.
             o.Events = new JwtBearerEvents
             {
+                OnTokenValidated = PdaTokenValidation.OnTokenValidatedAsync,
                 OnMessageReceived = ctx =>
                 {
                     var token = ctx.Request.Query["access_token"];
@@ -65,12 +86,23 @@ public static class IdentityExtensions
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.LoginPath = PageRoutes.Login;
             o.AccessDeniedPath = PageRoutes.AccessDenied;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
+            // The cookie lives at most as long as its session may; idle time is the session's business (server side).
+            o.ExpireTimeSpan = TimeSpan.FromHours(Math.Max(1, security.AbsoluteSessionHours));
+            o.SlidingExpiration = false;
+            o.Events.OnValidatePrincipal = StaffCookieValidation.ValidatePrincipalAsync;
             // APIs answer 401/403; only pages redirect to the login form.
             o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
         });
+
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
+        {
+            // Long enough to install an authenticator app during enrolment.
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        SecureCookiesOutsideDevelopment(services);
 
         services.AddAuthorization(o =>
         {
@@ -96,6 +128,23 @@ public static class IdentityExtensions
                 .RequireClaim(TokenClaims.Kind, TokenClaims.PdaKind).RequireRole(Roles.Doctor, Roles.SiteAdmin));
         });
         return services;
+    }
+
+    /// <summary>Outside Development every cookie of ours is sent over HTTPS only (MLPS: protect the session in transit).
+    /// Development keeps SameAsRequest so that http://localhost works.</summary>
+    private static void SecureCookiesOutsideDevelopment(IServiceCollection services)
+    {
+        string[] schemes = [IdentityConstants.ApplicationScheme, IdentityConstants.ExternalScheme,
+            IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme];
+        foreach (var scheme in schemes)
+            services.AddOptions<CookieAuthenticationOptions>(scheme).Configure<IHostEnvironment>((o, env) =>
+            {
+                if (!env.IsDevelopment()) o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            });
+        services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((o, env) =>
+        {
+            if (!env.IsDevelopment()) o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        });
     }
 
     private static Task RedirectOrStatus(HttpContext http, string redirectUri, int status)

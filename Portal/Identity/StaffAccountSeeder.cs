@@ -1,14 +1,26 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Core.Identity;
 using Portal.Data;
 
 namespace Portal.Identity;
 
 /// <summary>Roles always; the demo accounts listed in the README only with demo data (Development).</summary>
-public sealed class StaffAccountSeeder(RoleManager<IdentityRole> roles, UserManager<StaffUser> users, TimeProvider clock)
+public sealed class StaffAccountSeeder(
+    RoleManager<IdentityRole> roles,
+    UserManager<StaffUser> users,
+    IUserStore<StaffUser> store,
+    IOptions<SecurityOptions> security,
+    IHostEnvironment environment,
+    TimeProvider clock)
 {
     public const string DemoPassword = "BlazorVax@2026";
+
+    /// <summary>The authenticator secret (base32, RFC 6238) of every demo account whose role needs a second factor, in
+    /// Development only, so that a newcomer can sign in as cdc at once (README "Demo accounts"). Public: it must never
+    /// protect a real account, which is why it is seeded nowhere else.</summary>
+    public const string DemoAuthenticatorKey = "BLAZORVAXDEMOKEYBLAZORVAXDEMOKEY";
 
     public async Task SeedRolesAsync()
     {
@@ -34,7 +46,11 @@ public sealed class StaffAccountSeeder(RoleManager<IdentityRole> roles, UserMana
         };
         foreach (var a in accounts)
         {
-            if (await users.FindByNameAsync(a.UserName) is not null) continue;
+            if (await users.FindByNameAsync(a.UserName) is { } existing)
+            {
+                await SeedDemoSecondFactorAsync(existing, a.Role, ct);
+                continue;
+            }
             var user = new StaffUser
             {
                 UserName = a.UserName, DisplayName = a.Name, ScopeKind = a.Kind, ScopeDistrictCode = a.District,
@@ -42,7 +58,19 @@ public sealed class StaffAccountSeeder(RoleManager<IdentityRole> roles, UserMana
             };
             Check(await users.CreateAsync(user, DemoPassword));
             Check(await users.AddToRoleAsync(user, a.Role));
+            await SeedDemoSecondFactorAsync(user, a.Role, ct);
         }
+    }
+
+    /// <summary>Development only: a demo account in a role that needs a second factor gets the demo authenticator, unless
+    /// it already has an authenticator of its own. Elsewhere such accounts set one up at their first sign-in.</summary>
+    private async Task SeedDemoSecondFactorAsync(StaffUser user, string role, CancellationToken ct)
+    {
+        if (!environment.IsDevelopment() || !security.Value.EffectiveTwoFactorRoles.Contains(role)
+            || !string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user)))
+            return;
+        await ((IUserAuthenticatorKeyStore<StaffUser>)store).SetAuthenticatorKeyAsync(user, DemoAuthenticatorKey, ct);
+        Check(await users.SetTwoFactorEnabledAsync(user, true));
     }
 
     private static void Check(IdentityResult result)

@@ -16,6 +16,8 @@ public static class ValidationMessages
 
     public static string PasswordRequired => Get(nameof(PasswordRequired));
 
+    public static string CodeRequired => Get(nameof(CodeRequired));
+
     private static string Get(string name) =>
         Resources.GetString("Validation_" + name, CultureInfo.CurrentUICulture) ?? name;
 }

@@ -41,6 +41,7 @@ public static class NavItems
         new(PageRoutes.Vaccines, Icons.Material.Filled.Medication, "Nav_Vaccines", Policies.Console),
         new(PageRoutes.Waitlist, Icons.Material.Filled.HourglassTop, "Nav_Waitlist", Policies.ManageUnits),
         new(PageRoutes.Accounts, Icons.Material.Filled.ManageAccounts, "Nav_Accounts", Policies.ManageAccounts),
+        new(PageRoutes.SecurityPolicy, Icons.Material.Filled.Security, "Nav_SecurityPolicy", Policies.ManageSecurity),
         new(PageRoutes.Audit, Icons.Material.Filled.FactCheck, "Nav_Audit", Policies.ViewAudit),
         new(PageRoutes.ApiDocs, Icons.Material.Filled.Api, "Nav_ApiDocs", Policies.Console, NavItemTarget.External),
     ];
