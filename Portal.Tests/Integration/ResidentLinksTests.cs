@@ -374,7 +374,7 @@ public abstract class ResidentLinksTests : PortalOnProvider
         var person = await HolderAsync("王小芳");
         var a = await AccountAsync();
         for (var i = 0; i < ResidentLinkService.MaxPendingPerAccount; i++)
-            await RequestIdAsync(await AttachAsync(a.Client, i == 0 ? person.Name : "王某" + i, person.IdNumber));
+            await RequestIdAsync(await AttachAsync(a.Client, i == 0 ? person.Name : "王某" + TestIds.ChineseDigits(i), person.IdNumber));
         await AssertTooManyAsync(await AttachAsync(a.Client, person.Name, person.IdNumber), LinkProblems.TooManyPendingCode, ResidentLinkService.RequestLifetime);
 
         // Withdrawing frees a pending place, but this account has had all its codes for this person today.
@@ -388,7 +388,7 @@ public abstract class ResidentLinksTests : PortalOnProvider
         {
             var next = await AccountAsync();
             for (var i = 0; i < ResidentLinkService.MaxCodesPerAccountAndPersonPerDay && asked < ResidentLinkService.MaxCodesPerPersonPerDay; i++, asked++)
-                await RequestIdAsync(await AttachAsync(next.Client, "李某" + i, person.IdNumber));
+                await RequestIdAsync(await AttachAsync(next.Client, "李某" + TestIds.ChineseDigits(i), person.IdNumber));
         }
         var late = await AccountAsync();
         await AssertTooManyAsync(await AttachAsync(late.Client, person.Name, person.IdNumber), LinkProblems.CodeDailyLimitCode, TimeSpan.FromDays(1));
@@ -397,7 +397,7 @@ public abstract class ResidentLinksTests : PortalOnProvider
         // An account adds at most so many people a day, new records included, whatever the ID numbers.
         var busy = await AccountAsync();
         for (var i = 0; i < ResidentLinkService.MaxAttachesPerAccountPerDay; i++)
-            Assert.Equal(HttpStatusCode.Created, (await AttachAsync(busy.Client, "赵某" + i, NewIdNumber(20 + i))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await AttachAsync(busy.Client, "赵某" + TestIds.ChineseDigits(i), NewIdNumber(20 + i))).StatusCode);
         await AssertTooManyAsync(await AttachAsync(busy.Client, "赵某", NewIdNumber(40)), LinkProblems.DailyLimitCode, TimeSpan.FromDays(1));
     }
 

@@ -140,6 +140,7 @@ public abstract class SignInGuardTests : PortalOnProvider
         // guard or the audit log; behind the edge, the guard keeps whatever it writes bounded on its own.
         Assert.All(hugeAnswers, s => Assert.True(s is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, s.ToString()));
         Assert.Equal(HttpStatusCode.BadRequest, (await PdaLoginAsync(Factory, "203.0.113.34", " Ghost\u0007User\r\n ", "wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PdaLoginAsync(Factory, "203.0.113.34", " Nobody ", "wrong")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await PdaLoginAsync(Factory, "203.0.113.31", "doctor", Password, deviceSerial: "PDA-0001\r\nforged")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PdaLoginAsync(Factory, "203.0.113.31", "doctor", Password, deviceSerial: "PDA-0001")).StatusCode);
         var refused = await PdaLoginAsync(Factory, "203.0.113.32", "employer", Password);
@@ -165,7 +166,7 @@ public abstract class SignInGuardTests : PortalOnProvider
         Assert.Contains(entries, e => e.Action == AuditActions.SignInFailed && e.UserName == "pudong" && e.UserId != null);
         Assert.Contains(entries, e => e.Action == AuditActions.SignInBlocked && e.UserName == "pudong");
         var unknown = entries.Where(e => e.Action == AuditActions.SignInFailed && e.UserId == null).Select(e => e.UserName).ToList();
-        Assert.Contains("ghostuser", unknown);
+        Assert.Contains("nobody", unknown);
         if (hugeAnswers.Contains(HttpStatusCode.Unauthorized))
             Assert.Contains(new string('x', SignInAttempt.NameKeyLength), unknown);
         var keys = await Factory.WithDbAsync(db => db.SignInAttempts.AsNoTracking().Select(a => a.NameKey).ToListAsync());

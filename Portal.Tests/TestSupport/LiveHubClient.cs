@@ -14,7 +14,7 @@ namespace Portal.Tests.TestSupport;
 /// server pushes both typed and as raw JSON (to look for anything that should not be there).</summary>
 public sealed class LiveHubClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     private LiveHubClient(HubConnection connection) => Connection = connection;
 

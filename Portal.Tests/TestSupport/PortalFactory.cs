@@ -148,24 +148,13 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     /// <summary>Signs a staff member in through the console's login form (demo password) and returns the
     /// <c>Cookie</c> header that carries the session, for clients that are not an HttpClient (SignalR).</summary>
-    public async Task<string> SignInConsoleAsync(string userName, string password = "BlazorVax@2026")
+    /// <summary>Signs a demo staff account in through the static login form (and, for the roles that need one, the demo
+    /// authenticator's code); returns the Cookie header of the signed-in browser.</summary>
+    public async Task<string> SignInConsoleAsync(string userName)
     {
-        var cookies = new CookieContainer();
-        using var client = CreateDefaultClient(new CookieContainerHandler(cookies));
-        var form = await client.GetStringAsync(global::Portal.Components.PageRoutes.Login);
-        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
-        Assert.True(antiforgery.Success, "no antiforgery token on the login form");
-        var response = await client.PostAsync(global::Portal.Components.PageRoutes.Login, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = antiforgery.Groups[1].Value,
-            ["Input.UserName"] = userName,
-            ["Input.Password"] = password,
-        }));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in of {userName} answered {response.StatusCode}");
-        var header = cookies.GetCookieHeader(client.BaseAddress!);
-        Assert.Contains("BlazorVax.Auth=", header);
-        return header;
+        using var session = Integration.ConsoleSession.Open(this);
+        await session.SignInAsync(userName);
+        return session.Cookies.GetCookieHeader(session.BaseAddress);
     }
 
     private sealed record TokenBody(string AccessToken, long AccountId);
