@@ -20,8 +20,8 @@ public sealed record DashboardScope
         EmployerId = employerId;
     }
 
-    /// <summary>The roles that may watch a live screen in the console: those of the ViewStatistics policy
-    /// (<c>Portal/Identity/IdentityExtensions.cs</c>; a test keeps the two lists equal).</summary>
+    /// <summary>The roles that may watch a live screen or see statistics: the ViewStatistics policy is built from this
+    /// list (<c>Portal/Identity/IdentityExtensions.cs</c>), and the hub admits exactly these.</summary>
     public static readonly IReadOnlyList<string> ViewerRoles = [Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin, Roles.EmployerAdmin];
 
     public static DashboardScope City { get; } = new(DataScopeKind.City);

@@ -66,6 +66,33 @@ public abstract class PdaContextTests : PortalOnProvider
     }
 
     [SkippableFact]
+    public async Task A_QR_code_from_a_link_removed_since_it_was_issued_is_refused_like_an_unknown_one()
+    {
+        SkipUnlessAvailable();
+        var parent = await ResidentTestKit.NewResidentAsync(Factory, name: "吴某某");
+        var otherPhone = TestIds.NewPhone();
+        var (other, otherId) = await Factory.SignInResidentAsync(otherPhone);
+        var childId = TestIds.ResidentId(ChinaTime.Today(TimeProvider.System).AddYears(-4), female: false, sequence: 4711);
+        var created = await parent.Client.PostAsJsonAsync("/api/v1/me/residents",
+            new { name = "吴小宝", idKind = "ResidentIdCard", idNumber = childId, relationship = "Child", phone = otherPhone });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var child = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("residentId").GetInt64();
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/api/v1/me/residents",
+            new { name = "吴小宝", idKind = "ResidentIdCard", idNumber = childId, relationship = "Other" })).StatusCode); // not a guardian: the parent may remove it
+        async Task<string> QrAsync(HttpClient client) =>
+            (await client.GetFromJsonAsync<JsonElement>($"/api/v1/me/qr?residentId={child}")).GetProperty("payload").GetString()!;
+        var othersCode = await QrAsync(other);
+        Assert.Equal(HttpStatusCode.OK, (await _pda.PostAsJsonAsync("/api/v1/pda/scan", new { payload = othersCode })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await parent.Client.DeleteAsync($"/api/v1/me/residents/{child}/accounts/{otherId}")).StatusCode);
+
+        var refused = await _pda.PostAsJsonAsync("/api/v1/pda/scan", new { payload = othersCode });
+        await ResidentTestKit.AssertProblemAsync(refused, HttpStatusCode.NotFound);
+        Assert.DoesNotContain("吴小宝", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _pda.PostAsJsonAsync("/api/v1/pda/scan", new { payload = await QrAsync(parent.Client) })).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task A_visit_counts_only_for_its_resident_its_site_and_its_time()
     {
         SkipUnlessAvailable();

@@ -247,6 +247,26 @@ public abstract class ResidentLinksTests : PortalOnProvider
     }
 
     [SkippableFact]
+    public async Task The_same_account_attaching_the_same_person_twice_at_once_gets_one_link()
+    {
+        SkipUnlessAvailable();
+        var other = await AccountAsync();
+        var parent = await AccountAsync();
+        var child = await RecordAsync(parent, "陈小乐", ageYears: 5, relationship: "Child", phone: other.Phone);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => AttachAsync(other.Client, child.Name, child.IdNumber, "Child")));
+
+        // The first to land creates the link (201); the others find it (200, the same member).
+        foreach (var answer in answers)
+            Assert.True(answer.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Created);
+        var ids = new HashSet<long>();
+        foreach (var answer in answers) ids.Add((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("residentId").GetInt64());
+        Assert.Equal([child.ResidentId], ids);
+        Assert.Single(await LinkedAccountsAsync(parent.Client, child.ResidentId), a => a.GetProperty("accountId").GetInt64() == other.Id);
+    }
+
+    [SkippableFact]
     public async Task The_guardian_named_on_a_minors_archive_links_at_once_but_not_to_an_adult()
     {
         SkipUnlessAvailable();

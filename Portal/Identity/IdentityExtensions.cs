@@ -118,7 +118,7 @@ public static class IdentityExtensions
             Staff(Policies.ManageSites, Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin);
             Staff(Policies.ViewInjections, Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin, Roles.Doctor, Roles.EmployerAdmin);
             Staff(Policies.RecordInjections, Roles.Doctor, Roles.SiteAdmin);
-            Staff(Policies.ViewStatistics, Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin, Roles.EmployerAdmin);
+            Staff(Policies.ViewStatistics, [.. Portal.Core.Dashboard.DashboardScope.ViewerRoles]); // the screens and the hub share this list
             Staff(Policies.ManageAccounts, Roles.SystemAdmin);
             Staff(Policies.ManageSecurity, Roles.SecurityAdmin);
             Staff(Policies.ViewAudit, Roles.AuditAdmin);

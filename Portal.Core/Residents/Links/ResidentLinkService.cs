@@ -74,10 +74,23 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
             : null;
         if (proof is { } own)
         {
-            await using var linkTx = await WriteGate.BeginTransactionAsync(db, ct);
-            var link = await AddLinkAsync(db, account, resident, relationship, own, minor, requesterActs: true, "", ip, now, ct);
-            await linkTx.CommitAsync(ct);
-            return AttachOutcome.Linked(ResidentService.ToMember(resident, link));
+            try
+            {
+                await using var linkTx = await WriteGate.BeginTransactionAsync(db, ct);
+                var link = await AddLinkAsync(db, account, resident, relationship, own, minor, requesterActs: true, "", ip, now, ct);
+                await linkTx.CommitAsync(ct);
+                return AttachOutcome.Linked(ResidentService.ToMember(resident, link));
+            }
+            catch (DbUpdateException)
+            {
+                // The same account attached the same person a moment earlier (two taps, two devices): on a server
+                // database both saw no link and the unique (account, person) index refused the second. Theirs stands.
+                db.ChangeTracker.Clear();
+                var winner = await db.Set<FamilyMember>().AsNoTracking()
+                    .FirstOrDefaultAsync(m => m.AccountId == account.Id && m.ResidentId == resident.Id, ct);
+                if (winner is null) throw;
+                return AttachOutcome.Linked(ResidentService.ToMember(resident, winner));
+            }
         }
 
         await EnsureMayRequestAsync(db, account.Id, now, ct);
