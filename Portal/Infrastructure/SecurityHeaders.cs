@@ -18,10 +18,23 @@ public static class SecurityHeaders
 {
     /// <summary>Console pages: everything from this site only (the console runs on networks without internet
     /// access, and nothing may load from elsewhere). Styles allow inline attributes because MudBlazor positions
-    /// and colours components with style="..."; scripts do not.</summary>
-    public const string PagePolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+    /// and colours components with style="..."; scripts do not, except the one inline script the page carries, the
+    /// import map (<c>&lt;ImportMap /&gt;</c> in App.razor, which maps the fingerprinted script files), named by a nonce
+    /// drawn afresh for every response. Its content changes with every build, so a hash could not be written down.</summary>
+    public static string PagePolicy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    private static readonly object NonceKey = new();
+
+    /// <summary>This response's script nonce (the same value the Content-Security-Policy header names).</summary>
+    public static string ScriptNonce(HttpContext http)
+    {
+        if (http.Items.TryGetValue(NonceKey, out var existing) && existing is string nonce) return nonce;
+        nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        http.Items[NonceKey] = nonce;
+        return nonce;
+    }
 
     /// <summary>The API reference page configures itself with an inline script; it is served only where enabled.</summary>
     public const string ApiReferencePolicy =
@@ -64,7 +77,7 @@ public static class SecurityHeaders
                 var isHtml = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
                 headers.ContentSecurityPolicy = !isHtml ? OtherPolicy
                     : response.HttpContext.Request.Path.StartsWithSegments(ApiDocsSettings.ReferencePath) ? ApiReferencePolicy
-                    : PagePolicy;
+                    : PagePolicy(ScriptNonce(response.HttpContext));
                 return Task.CompletedTask;
             }, http);
             return next(http);
