@@ -233,9 +233,21 @@ public class ShellTests : BunitTestContext
         Assert.Contains("欢迎，李医生", home.Find("h1").TextContent);
         Assert.Equal("接种医生", home.Find("[data-field=role]").TextContent);
         Assert.Equal("本接种点", home.Find("[data-field=scope]").TextContent);
-        Assert.Contains("2025/3/8", home.Markup);
+        Assert.Contains("今天是 2025年3月8日星期六", string.Concat(home.Nodes.Select(n => n.TextContent)));
         var links = home.FindAll("a.home-link").Select(a => a.GetAttribute("href")).ToList();
         Assert.Equal([PageRoutes.Injections, PageRoutes.Vaccines, PageRoutes.ApiDocs], links);
+    }
+
+    [Fact]
+    public void Home_shows_the_date_in_China_when_the_server_runs_on_UTC()
+    {
+        Clock.SetLocalTimeZone(TimeZoneInfo.Utc);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 17, 30, 0, TimeSpan.Zero)); // 01:30 on 2 December in Shanghai
+        SignIn("李医生", Roles.Doctor, DoctorPolicies, new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.Site)));
+
+        var home = Render<Home>();
+
+        Assert.Contains("今天是 2026年12月2日星期三", string.Concat(home.Nodes.Select(n => n.TextContent)));
     }
 
     [Fact]
