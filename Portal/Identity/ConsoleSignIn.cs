@@ -40,7 +40,8 @@ public sealed class ConsoleSignIn(
     SignInManager<StaffUser> signInManager,
     StaffSessionService sessions,
     SecurityPolicyService policy,
-    AuditService audit)
+    AuditService audit,
+    IUserStore<StaffUser> store)
 {
     public const int RecoveryCodeCount = 10;
     private static string TwoFactorScheme => IdentityConstants.TwoFactorUserIdScheme;
@@ -103,10 +104,14 @@ public sealed class ConsoleSignIn(
         var key = await Users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            Check(await Users.ResetAuthenticatorKeyAsync(user));
-            key = await Users.GetAuthenticatorKeyAsync(user);
+            // Not ResetAuthenticatorKeyAsync: it also renews the security stamp, which would end every session of a
+            // signed-in visitor on a mere GET of the enrolment page (a link elsewhere could sign staff out). A first key
+            // replaces nothing, so nothing needs revoking; replacing a key does (ResetAuthenticatorAsync).
+            key = Users.GenerateNewAuthenticatorKey();
+            await ((IUserAuthenticatorKeyStore<StaffUser>)store).SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+            Check(await Users.UpdateAsync(user));
         }
-        return key!;
+        return key;
     }
 
     public Task<int> RecoveryCodesLeftAsync(StaffUser user) => Users.CountRecoveryCodesAsync(user);
