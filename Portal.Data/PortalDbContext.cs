@@ -51,6 +51,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SlotTemplate> SlotTemplates => Set<SlotTemplate>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Portal.Core.Jobs.JobRun> JobRuns => Set<Portal.Core.Jobs.JobRun>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
     public DbSet<WaitlistCampaign> WaitlistCampaigns => Set<WaitlistCampaign>();
     public DbSet<WaitlistOffer> WaitlistOffers => Set<WaitlistOffer>();

@@ -16,4 +16,12 @@ public static class ChinaTime
     /// <summary>The UTC instant of a China wall-clock date and time.</summary>
     public static DateTimeOffset At(DateOnly date, TimeOnly time) =>
         new DateTimeOffset(date.ToDateTime(time), Offset).ToUniversalTime();
+
+    /// <summary>The first instant after <paramref name="instant"/> at which China's wall clock shows <paramref name="time"/>:
+    /// the one "next run at a China time" rule of every daily job (a fixed offset, so no day is 23 or 25 hours long).</summary>
+    public static DateTimeOffset NextOccurrence(DateTimeOffset instant, TimeOnly time)
+    {
+        var today = At(DateOf(instant), time);
+        return today > instant ? today : At(DateOf(instant).AddDays(1), time);
+    }
 }

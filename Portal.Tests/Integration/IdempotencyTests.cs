@@ -177,7 +177,7 @@ internal static class IdempotencyScenarios
             await db.SaveChangesAsync();
         }
         await using (var db = database.CreateDbContext())
-            Assert.Equal(1, await IdempotencyRecords.PurgeExpiredAsync(db, now));
+            Assert.Equal(1, await IdempotencyPurgeJob.PurgeExpiredAsync(db, now));
         await using (var db = database.CreateDbContext())
             Assert.Equal("new", (await db.IdempotencyRecords.SingleAsync()).Key);
     }

@@ -40,9 +40,9 @@ public sealed class NoShowTests
     [Fact]
     public void The_daily_run_is_just_after_midnight_china_time()
     {
-        var next = BookingMaintenanceJob.NextRun(Now, BookingMaintenanceJob.NoShowTime);
+        var next = ChinaTime.NextOccurrence(Now, NoShowJob.RunTime);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 16, 5, 0, TimeSpan.Zero), next);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 16, 5, 0, TimeSpan.Zero), BookingMaintenanceJob.NextRun(Now.AddMinutes(-10), BookingMaintenanceJob.NoShowTime));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 16, 5, 0, TimeSpan.Zero), ChinaTime.NextOccurrence(Now.AddMinutes(-10), NoShowJob.RunTime));
     }
 
     private static async Task PolicyAsync(DatabaseProvider provider)

@@ -1,4 +1,5 @@
 using Portal.Core.Common;
+using Portal.Core.Slots;
 using Portal.Core.Sites;
 using static Portal.Tests.Unit.SlotTestKit;
 
@@ -100,8 +101,8 @@ public class SlotGeneratorTests(SlotSqliteFixture fixture) : IClassFixture<SlotS
     [Fact]
     public void Job_runs_daily_at_its_time_china()
     {
-        var next = Portal.Slots.SlotGenerationJob.NextRun(Now);
+        var next = ChinaTime.NextOccurrence(Now, SlotGenerationJob.RunTime);
         Assert.Equal(ChinaTime.At(Today.AddDays(1), new TimeOnly(0, 15)), next);
-        Assert.Equal(ChinaTime.At(Today, new TimeOnly(0, 15)), Portal.Slots.SlotGenerationJob.NextRun(ChinaTime.At(Today, new TimeOnly(0, 1))));
+        Assert.Equal(ChinaTime.At(Today, new TimeOnly(0, 15)), ChinaTime.NextOccurrence(ChinaTime.At(Today, new TimeOnly(0, 1)), SlotGenerationJob.RunTime));
     }
 }

@@ -70,11 +70,11 @@ public sealed class SmsReminderTests
     {
         var at = new TimeOnly(18, 0);
         // 09:00 in Shanghai → today 18:00 (10:00 UTC).
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), ReminderJob.NextRun(new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero), at));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), ChinaTime.NextOccurrence(new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero), at));
         // 18:00 exactly and later → tomorrow.
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), ReminderJob.NextRun(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), at));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), ChinaTime.NextOccurrence(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), at));
         // 23:30 UTC is already the next China day (07:30).
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), ReminderJob.NextRun(new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero), at));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), ChinaTime.NextOccurrence(new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero), at));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Portal.Core.Jobs;
 using Portal.Api;
 using Portal.Core.Booking;
 
@@ -17,7 +18,7 @@ public static class BookingProtectionExtensions
         services.AddTransient<IStartupFilter, IdempotencyExtensions.BufferingStartupFilter>();
         services.AddResidentRateLimits(configuration);
         if (configuration.GetValue("Booking:MaintenanceJob:Enabled", true))
-            services.AddHostedService<BookingMaintenanceJob>();
+            services.AddRecurringJob<NoShowJob>().AddRecurringJob<IdempotencyPurgeJob>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Jobs;
 using Portal.Core.Messaging;
 
 namespace Portal.Messaging;
@@ -34,9 +35,9 @@ public static class SmsServiceCollectionExtensions
         services.AddSingleton<SmsDispatchService>();
         services.AddSingleton<AppointmentReminderService>();
         if (settings.DispatcherEnabled)
-            services.AddHostedService<SmsDispatcher>();
+            services.AddRecurringJob<SmsDispatchJob>();
         if (settings.RemindersEnabled)
-            services.AddHostedService<ReminderJob>();
+            services.AddRecurringJob<ReminderJob>();
         return services;
     }
 }

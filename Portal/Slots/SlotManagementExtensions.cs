@@ -1,3 +1,4 @@
+using Portal.Core.Jobs;
 using Portal.Core.Slots;
 
 namespace Portal.Slots;
@@ -13,7 +14,7 @@ public static class SlotManagementExtensions
         services.AddScoped<StockCapacityService>();
         services.AddScoped<SlotGenerator>();
         if (configuration.GetValue("Slots:GenerateInBackground", true))
-            services.AddHostedService<SlotGenerationJob>();
+            services.AddRecurringJob<SlotGenerationJob>();
         return services;
     }
 }

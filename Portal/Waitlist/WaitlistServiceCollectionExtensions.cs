@@ -1,3 +1,4 @@
+using Portal.Core.Jobs;
 using Portal.Core.Waitlist;
 
 namespace Portal.Waitlist;
@@ -16,7 +17,7 @@ public static class WaitlistServiceCollectionExtensions
         services.AddScoped<AllocationService>();
         services.AddScoped<OfferExpiryService>();
         if (configuration.GetValue("Waitlist:JobEnabled", true))
-            services.AddHostedService<OfferExpiryJob>();
+            services.AddRecurringJob<OfferExpiryJob>();
         return services;
     }
 }

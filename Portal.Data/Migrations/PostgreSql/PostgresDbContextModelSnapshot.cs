@@ -1648,6 +1648,28 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("Visits");
                 });
 
+            modelBuilder.Entity("Portal.Core.Jobs.JobRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Occurrence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobRuns", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Messaging.Message", b =>
                 {
                     b.Property<long>("Id")

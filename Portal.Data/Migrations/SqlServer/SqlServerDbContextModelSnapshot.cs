@@ -1652,6 +1652,28 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("Visits");
                 });
 
+            modelBuilder.Entity("Portal.Core.Jobs.JobRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Occurrence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobRuns", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Messaging.Message", b =>
                 {
                     b.Property<long>("Id")

@@ -1587,6 +1587,28 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("Visits");
                 });
 
+            modelBuilder.Entity("Portal.Core.Jobs.JobRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Occurrence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobRuns", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Messaging.Message", b =>
                 {
                     b.Property<long>("Id")

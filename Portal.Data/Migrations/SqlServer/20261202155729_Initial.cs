@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Portal.Data.Migrations.PostgreSql
+namespace Portal.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,18 +16,18 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    Audience = table.Column<int>(type: "integer", nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Audience = table.Column<int>(type: "int", nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
                     SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    IsPinned = table.Column<bool>(type: "boolean", nullable: false),
-                    AuthorUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    IsPinned = table.Column<bool>(type: "bit", nullable: false),
+                    AuthorUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -40,19 +39,19 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Kind = table.Column<int>(type: "int", nullable: false),
                     AccountId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
                     ArchiveId = table.Column<long>(type: "bigint", nullable: true),
                     FromSiteId = table.Column<long>(type: "bigint", nullable: true),
                     ToSiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    ReviewedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    RejectReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    ReviewedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RejectReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -63,10 +62,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -77,29 +76,29 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ScopeKind = table.Column<int>(type: "integer", nullable: false),
-                    ScopeDistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ScopeKind = table.Column<int>(type: "int", nullable: false),
+                    ScopeDistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
                     ScopeSiteId = table.Column<long>(type: "bigint", nullable: true),
                     ScopeEmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    PreferredCulture = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    PreferredCulture = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -111,15 +110,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    UserName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    EntityType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    EntityId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Detail = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
-                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    UserName = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    EntityId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Detail = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: false),
+                    IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -131,13 +130,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AgeMonths = table.Column<int>(type: "integer", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
-                    Label = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LabelEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    IsLocalAddition = table.Column<bool>(type: "boolean", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    AgeMonths = table.Column<int>(type: "int", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DoseNumber = table.Column<int>(type: "int", nullable: false),
+                    Label = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LabelEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    IsLocalAddition = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -149,14 +148,14 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -168,16 +167,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     EmployerId = table.Column<long>(type: "bigint", nullable: false),
                     ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
+                    DoseNumber = table.Column<int>(type: "int", nullable: false),
+                    Count = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -188,10 +187,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FriendlyName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Xml = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -202,10 +201,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "Districts",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Population = table.Column<int>(type: "integer", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Code = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Population = table.Column<int>(type: "int", nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -217,20 +216,20 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Kind = table.Column<int>(type: "int", nullable: false),
                     AccountId = table.Column<long>(type: "bigint", nullable: false),
                     SiteId = table.Column<long>(type: "bigint", nullable: true),
                     AppointmentId = table.Column<long>(type: "bigint", nullable: true),
                     InjectionId = table.Column<long>(type: "bigint", nullable: true),
-                    Rating = table.Column<int>(type: "integer", nullable: true),
-                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Reply = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    RepliedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    RepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Rating = table.Column<int>(type: "int", nullable: true),
+                    Comment = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    Reply = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    RepliedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    RepliedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -243,14 +242,14 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Scope = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    StatusCode = table.Column<int>(type: "integer", nullable: false),
-                    ResponseBody = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Scope = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "int", nullable: false),
+                    ResponseBody = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -258,20 +257,34 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "JobRuns",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Occurrence = table.Column<long>(type: "bigint", nullable: false),
+                    Instance = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ClaimedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobRuns", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "KnowledgeArticles",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Summary = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Tags = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    IsPublished = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    Tags = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    IsPublished = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -283,15 +296,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RecipientKind = table.Column<int>(type: "integer", nullable: false),
-                    RecipientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    Link = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RecipientKind = table.Column<int>(type: "int", nullable: false),
+                    RecipientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Link = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ReadAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -303,13 +316,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Category = table.Column<int>(type: "integer", nullable: false),
-                    IsFree = table.Column<bool>(type: "boolean", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Category = table.Column<int>(type: "int", nullable: false),
+                    IsFree = table.Column<bool>(type: "bit", nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -321,15 +334,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    QuestionsJson = table.Column<string>(type: "text", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    QuestionsJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -341,18 +354,18 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    Stage = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "int", nullable: false),
+                    Stage = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: true),
                     AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    Window = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CalledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Window = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CalledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    DoneAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -364,13 +377,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    LastLoginAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -382,24 +395,24 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdKind = table.Column<int>(type: "integer", nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Sex = table.Column<int>(type: "integer", nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IdKind = table.Column<int>(type: "int", nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Sex = table.Column<int>(type: "int", nullable: false),
                     BirthDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    Residency = table.Column<int>(type: "integer", nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
+                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    Residency = table.Column<int>(type: "int", nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
+                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
                     EmployerId = table.Column<long>(type: "bigint", nullable: true),
                     ScarceBookingBlockedUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -407,18 +420,50 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "SecuritySettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false),
+                    TwoFactorRoles = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    IdleTimeoutMinutes = table.Column<int>(type: "int", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecuritySettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SignInAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Channel = table.Column<int>(type: "int", nullable: false),
+                    NameKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Ip = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Succeeded = table.Column<bool>(type: "bit", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInAttempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmsCodes",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PhoneHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FailedAttempts = table.Column<int>(type: "integer", nullable: false),
-                    ConsumedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ClientIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    FailedAttempts = table.Column<int>(type: "int", nullable: false),
+                    ConsumedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClientIp = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -430,19 +475,20 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    DedupKey = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    PhoneCipher = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    PhoneMasked = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Template = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Culture = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Body = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    DedupKey = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    PhoneCipher = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    PhoneMasked = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Template = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Culture = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    ClaimToken = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastError = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -454,15 +500,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     LotId = table.Column<long>(type: "bigint", nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    Quantity = table.Column<int>(type: "integer", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    StaffUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    Quantity = table.Column<int>(type: "int", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    StaffUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     InjectionId = table.Column<long>(type: "bigint", nullable: true),
-                    Note = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    Note = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -474,10 +520,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
-                    TargetDoses = table.Column<int>(type: "integer", nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
+                    TargetDoses = table.Column<int>(type: "int", nullable: false),
                     StartsOn = table.Column<DateOnly>(type: "date", nullable: false),
                     EndsOn = table.Column<DateOnly>(type: "date", nullable: false)
                 },
@@ -491,18 +537,19 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Method = table.Column<int>(type: "integer", nullable: false),
-                    Places = table.Column<int>(type: "integer", nullable: false),
-                    OfferHours = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Method = table.Column<int>(type: "int", nullable: false),
+                    Places = table.Column<int>(type: "int", nullable: false),
+                    OfferHours = table.Column<int>(type: "int", nullable: false),
                     Seed = table.Column<long>(type: "bigint", nullable: true),
-                    DrawnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ResultHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    CreatedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    DrawnAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ResultHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -514,12 +561,12 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     EntryId = table.Column<long>(type: "bigint", nullable: false),
                     CampaignId = table.Column<long>(type: "bigint", nullable: true),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Detail = table.Column<string>(type: "text", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -531,16 +578,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CampaignId = table.Column<long>(type: "bigint", nullable: false),
                     EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    Rank = table.Column<int>(type: "integer", nullable: false),
-                    OfferedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Rank = table.Column<int>(type: "int", nullable: false),
+                    OfferedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
                     AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -551,11 +598,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -572,11 +619,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -593,10 +640,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -613,8 +660,8 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -637,10 +684,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -654,20 +701,44 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "StaffSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    EndReason = table.Column<int>(type: "int", nullable: true),
+                    Ip = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSessions_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Consents",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
                     FormId = table.Column<long>(type: "bigint", nullable: false),
-                    FormVersion = table.Column<int>(type: "integer", nullable: false),
-                    SignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FormVersion = table.Column<int>(type: "int", nullable: false),
+                    SignedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     SignedByResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    SignatureRef = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SignatureRef = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
                     SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -685,19 +756,19 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    CreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
-                    Address = table.Column<string>(type: "text", nullable: false),
-                    ContactName = table.Column<string>(type: "text", nullable: false),
-                    ContactPhoneMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ContactPhoneCipher = table.Column<string>(type: "text", nullable: true),
-                    HeadCount = table.Column<int>(type: "integer", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    CreditCode = table.Column<string>(type: "nvarchar(18)", maxLength: 18, nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: true),
+                    Address = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ContactName = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ContactPhoneMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ContactPhoneCipher = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    HeadCount = table.Column<int>(type: "int", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -714,10 +785,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "Streets",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    Population = table.Column<int>(type: "integer", nullable: false)
+                    Code = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    Population = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -735,25 +806,25 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Brand = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    BrandEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Maker = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    MakerEn = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Valency = table.Column<int>(type: "integer", nullable: true),
-                    Technology = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    RequiredSex = table.Column<int>(type: "integer", nullable: true),
-                    MinAgeMonths = table.Column<int>(type: "integer", nullable: false),
-                    MaxAgeMonthsExclusive = table.Column<int>(type: "integer", nullable: true),
-                    SeriesGroup = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IsScarce = table.Column<bool>(type: "boolean", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Brand = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    BrandEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Maker = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    MakerEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Valency = table.Column<int>(type: "int", nullable: true),
+                    Technology = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    RequiredSex = table.Column<int>(type: "int", nullable: true),
+                    MinAgeMonths = table.Column<int>(type: "int", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "int", nullable: true),
+                    SeriesGroup = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IsScarce = table.Column<bool>(type: "bit", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -771,14 +842,14 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     QuestionnaireId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    AnswersJson = table.Column<string>(type: "text", nullable: false),
-                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FlagsContraindication = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    AnswersJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    FlagsContraindication = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -796,12 +867,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     AccountId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    Relationship = table.Column<int>(type: "integer", nullable: false),
-                    IsGuardian = table.Column<bool>(type: "boolean", nullable: false),
-                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Relationship = table.Column<int>(type: "int", nullable: false),
+                    IsGuardian = table.Column<bool>(type: "bit", nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LinkedVia = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -821,20 +893,82 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "ResidentLinkRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    Relationship = table.Column<int>(type: "int", nullable: false),
+                    IdentityMatched = table.Column<bool>(type: "bit", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CodeSentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    FailedAttempts = table.Column<int>(type: "int", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ConfirmedVia = table.Column<int>(type: "int", nullable: true),
+                    DecidedByAccountId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResidentLinkRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResidentLinkRequests_ResidentAccounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "ResidentAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ResidentLinkRequests_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Visits",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
+                    SiteId = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<int>(type: "int", nullable: false),
+                    StaffUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Visits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Visits_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WaitlistEntries",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
                     AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    PreferredDistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
+                    PreferredDistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: true),
                     PreferredSiteId = table.Column<long>(type: "bigint", nullable: true),
-                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -852,18 +986,18 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     EmployerId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "text", nullable: false),
-                    Department = table.Column<string>(type: "text", nullable: true),
-                    Exempt = table.Column<bool>(type: "boolean", nullable: false),
-                    ExemptReason = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    IdNumberHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Department = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Exempt = table.Column<bool>(type: "bit", nullable: false),
+                    ExemptReason = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -881,23 +1015,23 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    Address = table.Column<string>(type: "text", nullable: false),
-                    Phone = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
+                    Address = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Latitude = table.Column<double>(type: "float", nullable: true),
+                    Longitude = table.Column<double>(type: "float", nullable: true),
                     ActiveFrom = table.Column<DateOnly>(type: "date", nullable: true),
                     ActiveTo = table.Column<DateOnly>(type: "date", nullable: true),
                     EmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    Notice = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    Notice = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -921,11 +1055,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    MinAgeMonths = table.Column<int>(type: "integer", nullable: false),
-                    MaxAgeMonthsExclusive = table.Column<int>(type: "integer", nullable: true),
-                    DoseCount = table.Column<int>(type: "integer", nullable: false)
+                    MinAgeMonths = table.Column<int>(type: "int", nullable: false),
+                    MaxAgeMonthsExclusive = table.Column<int>(type: "int", nullable: true),
+                    DoseCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -944,15 +1078,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    BatchNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BatchNumber = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     ExpiryDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    TraceabilityCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    BatchReleaseCertificate = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TraceabilityCode = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    BatchReleaseCertificate = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     ManufacturedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -970,13 +1104,14 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    ArchiveNumber = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ArchiveNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     ManagingSiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    GuardianPhoneHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1000,14 +1135,14 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    SerialNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    SerialNumber = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1025,11 +1160,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Day = table.Column<int>(type: "integer", nullable: false),
-                    Opens = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
-                    Closes = table.Column<TimeOnly>(type: "time without time zone", nullable: false)
+                    Day = table.Column<int>(type: "int", nullable: false),
+                    Opens = table.Column<TimeOnly>(type: "time", nullable: false),
+                    Closes = table.Column<TimeOnly>(type: "time", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1047,10 +1182,10 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Reason = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false)
+                    Reason = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1068,20 +1203,20 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
                     Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    StartTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
-                    EndTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
-                    Capacity = table.Column<int>(type: "integer", nullable: false),
-                    Booked = table.Column<int>(type: "integer", nullable: false),
-                    ReleaseAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    IsClosed = table.Column<bool>(type: "boolean", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "time", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "time", nullable: false),
+                    Capacity = table.Column<int>(type: "int", nullable: false),
+                    Booked = table.Column<int>(type: "int", nullable: false),
+                    ReleaseAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    IsClosed = table.Column<bool>(type: "bit", nullable: false),
                     TemplateId = table.Column<long>(type: "bigint", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1107,18 +1242,18 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
-                    Day = table.Column<int>(type: "integer", nullable: false),
-                    StartTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
-                    EndTime = table.Column<TimeOnly>(type: "time without time zone", nullable: false),
-                    Capacity = table.Column<int>(type: "integer", nullable: false),
-                    ReleaseDaysBefore = table.Column<int>(type: "integer", nullable: true),
-                    ReleaseTime = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Day = table.Column<int>(type: "int", nullable: false),
+                    StartTime = table.Column<TimeOnly>(type: "time", nullable: false),
+                    EndTime = table.Column<TimeOnly>(type: "time", nullable: false),
+                    Capacity = table.Column<int>(type: "int", nullable: false),
+                    ReleaseDaysBefore = table.Column<int>(type: "int", nullable: true),
+                    ReleaseTime = table.Column<TimeOnly>(type: "time", nullable: true),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1143,15 +1278,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ScheduleId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
-                    From = table.Column<int>(type: "integer", nullable: false),
-                    MinIntervalMonths = table.Column<int>(type: "integer", nullable: false),
-                    MinIntervalDays = table.Column<int>(type: "integer", nullable: false),
-                    MaxIntervalMonths = table.Column<int>(type: "integer", nullable: true),
-                    MaxIntervalDays = table.Column<int>(type: "integer", nullable: true),
-                    IsBooster = table.Column<bool>(type: "boolean", nullable: false)
+                    DoseNumber = table.Column<int>(type: "int", nullable: false),
+                    From = table.Column<int>(type: "int", nullable: false),
+                    MinIntervalMonths = table.Column<int>(type: "int", nullable: false),
+                    MinIntervalDays = table.Column<int>(type: "int", nullable: false),
+                    MaxIntervalMonths = table.Column<int>(type: "int", nullable: true),
+                    MaxIntervalDays = table.Column<int>(type: "int", nullable: true),
+                    IsBooster = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1169,27 +1304,27 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
                     ProgrammeId = table.Column<long>(type: "bigint", nullable: false),
                     LotId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    DoseNumber = table.Column<int>(type: "int", nullable: false),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    DoctorUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DoctorUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     DeviceId = table.Column<long>(type: "bigint", nullable: true),
-                    InjectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    InjectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     InjectedOn = table.Column<DateOnly>(type: "date", nullable: false),
                     AppointmentId = table.Column<long>(type: "bigint", nullable: true),
                     ConsentId = table.Column<long>(type: "bigint", nullable: true),
                     QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
-                    BodySite = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    BodySite = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DistrictCode = table.Column<string>(type: "nvarchar(6)", maxLength: 6, nullable: false),
+                    StreetCode = table.Column<string>(type: "nvarchar(9)", maxLength: 9, nullable: false),
                     EmployerId = table.Column<long>(type: "bigint", nullable: true),
-                    EligibilityOverrideReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    EligibilityOverrideReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1226,11 +1361,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     LotId = table.Column<long>(type: "bigint", nullable: false),
-                    OnHand = table.Column<int>(type: "integer", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    OnHand = table.Column<int>(type: "int", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1255,22 +1390,22 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     SlotId = table.Column<long>(type: "bigint", nullable: false),
                     SiteId = table.Column<long>(type: "bigint", nullable: false),
                     ProductId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
                     AccountId = table.Column<long>(type: "bigint", nullable: false),
-                    DoseNumber = table.Column<int>(type: "integer", nullable: false),
+                    DoseNumber = table.Column<int>(type: "int", nullable: false),
                     Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    ActiveKey = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: true),
-                    CancelReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    CancelledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    ActiveKey = table.Column<string>(type: "nvarchar(96)", maxLength: 96, nullable: true),
+                    CancelReason = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     WaitlistOfferId = table.Column<long>(type: "bigint", nullable: true),
                     QuestionnaireResponseId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1294,17 +1429,17 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     InjectionId = table.Column<long>(type: "bigint", nullable: false),
                     ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    OnsetAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Severity = table.Column<int>(type: "integer", nullable: false),
-                    Symptoms = table.Column<string>(type: "text", nullable: false),
-                    Treatment = table.Column<string>(type: "text", nullable: true),
-                    Outcome = table.Column<string>(type: "text", nullable: true),
-                    ReportedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    OnsetAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Severity = table.Column<int>(type: "int", nullable: false),
+                    Symptoms = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Treatment = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Outcome = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ReportedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1322,13 +1457,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     InjectionId = table.Column<long>(type: "bigint", nullable: false),
-                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Outcome = table.Column<int>(type: "integer", nullable: false),
-                    Note = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Outcome = table.Column<int>(type: "int", nullable: false),
+                    Note = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1360,7 +1495,8 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_Appointments_ActiveKey",
                 table: "Appointments",
                 column: "ActiveKey",
-                unique: true);
+                unique: true,
+                filter: "[ActiveKey] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Appointments_ResidentId_Status",
@@ -1412,7 +1548,8 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "RoleNameIndex",
                 table: "AspNetRoles",
                 column: "NormalizedName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -1438,7 +1575,8 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
@@ -1478,7 +1616,7 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "Date", "DistrictCode" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DailyInjectionStats_Date_SiteId_ProductId_DoseNumber_Street~",
+                name: "IX_DailyInjectionStats_Date_SiteId_ProductId_DoseNumber_StreetCode_EmployerId",
                 table: "DailyInjectionStats",
                 columns: new[] { "Date", "SiteId", "ProductId", "DoseNumber", "StreetCode", "EmployerId" },
                 unique: true);
@@ -1580,6 +1718,12 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "ResidentId", "ProductId", "DoseNumber" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Injections_ResidentId_ProductId_InjectedOn",
+                table: "Injections",
+                columns: new[] { "ResidentId", "ProductId", "InjectedOn" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Injections_SiteId_InjectedOn",
                 table: "Injections",
                 columns: new[] { "SiteId", "InjectedOn" });
@@ -1672,6 +1816,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ResidentLinkRequests_AccountId_Status",
+                table: "ResidentLinkRequests",
+                columns: new[] { "AccountId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResidentLinkRequests_ResidentId_Status",
+                table: "ResidentLinkRequests",
+                columns: new[] { "ResidentId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Residents_DistrictCode_StreetCode",
                 table: "Residents",
                 columns: new[] { "DistrictCode", "StreetCode" });
@@ -1691,6 +1845,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_Residents_PhoneHash",
                 table: "Residents",
                 column: "PhoneHash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInAttempts_Ip_At",
+                table: "SignInAttempts",
+                columns: new[] { "Ip", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInAttempts_NameKey_At",
+                table: "SignInAttempts",
+                columns: new[] { "NameKey", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SiteClosures_SiteId_Date",
@@ -1725,6 +1889,13 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "SiteId", "Date", "ProductId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Slots_TemplateId_Date",
+                table: "Slots",
+                columns: new[] { "TemplateId", "Date" },
+                unique: true,
+                filter: "[TemplateId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SlotTemplates_ProductId",
                 table: "SlotTemplates",
                 column: "ProductId");
@@ -1756,6 +1927,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_StaffSessions_UserId_EndedAt",
+                table: "StaffSessions",
+                columns: new[] { "UserId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StockMovements_SiteId_LotId_At",
                 table: "StockMovements",
                 columns: new[] { "SiteId", "LotId", "At" });
@@ -1764,6 +1940,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_Streets_DistrictCode",
                 table: "Streets",
                 column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Visits_ResidentId_SiteId_ExpiresAt",
+                table: "Visits",
+                columns: new[] { "ResidentId", "SiteId", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WaitlistEntries_ProductId_Status_RegisteredAt",
@@ -1864,6 +2045,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
+                name: "JobRuns");
+
+            migrationBuilder.DropTable(
                 name: "KnowledgeArticles");
 
             migrationBuilder.DropTable(
@@ -1885,6 +2069,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "QueueTickets");
 
             migrationBuilder.DropTable(
+                name: "ResidentLinkRequests");
+
+            migrationBuilder.DropTable(
+                name: "SecuritySettings");
+
+            migrationBuilder.DropTable(
+                name: "SignInAttempts");
+
+            migrationBuilder.DropTable(
                 name: "SiteClosures");
 
             migrationBuilder.DropTable(
@@ -1897,10 +2090,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "SmsOutbox");
 
             migrationBuilder.DropTable(
+                name: "StaffSessions");
+
+            migrationBuilder.DropTable(
                 name: "StockMovements");
 
             migrationBuilder.DropTable(
                 name: "Targets");
+
+            migrationBuilder.DropTable(
+                name: "Visits");
 
             migrationBuilder.DropTable(
                 name: "WaitlistCampaigns");
@@ -1921,9 +2120,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
-
-            migrationBuilder.DropTable(
                 name: "ConsentForms");
 
             migrationBuilder.DropTable(
@@ -1933,13 +2129,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "Employers");
 
             migrationBuilder.DropTable(
-                name: "ResidentAccounts");
-
-            migrationBuilder.DropTable(
                 name: "Injections");
 
             migrationBuilder.DropTable(
                 name: "Questionnaires");
+
+            migrationBuilder.DropTable(
+                name: "ResidentAccounts");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "Lots");

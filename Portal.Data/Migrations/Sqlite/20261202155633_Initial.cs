@@ -257,6 +257,20 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "JobRuns",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Occurrence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Instance = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ClaimedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobRuns", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "KnowledgeArticles",
                 columns: table => new
                 {
@@ -406,6 +420,38 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SecuritySettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    TwoFactorRoles = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    IdleTimeoutMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecuritySettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SignInAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInAttempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmsCodes",
                 columns: table => new
                 {
@@ -438,6 +484,7 @@ namespace Portal.Data.Migrations.Sqlite
                     Body = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClaimToken = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -500,6 +547,7 @@ namespace Portal.Data.Migrations.Sqlite
                     DrawnAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ResultHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     CreatedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -646,6 +694,30 @@ namespace Portal.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
                     table.ForeignKey(
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StaffSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EndReason = table.Column<int>(type: "INTEGER", nullable: true),
+                    Ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSessions_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
@@ -800,7 +872,8 @@ namespace Portal.Data.Migrations.Sqlite
                     ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
                     Relationship = table.Column<int>(type: "INTEGER", nullable: false),
                     IsGuardian = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LinkedVia = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -817,6 +890,68 @@ namespace Portal.Data.Migrations.Sqlite
                         principalTable: "Residents",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResidentLinkRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Relationship = table.Column<int>(type: "INTEGER", nullable: false),
+                    IdentityMatched = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CodeSentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConfirmedVia = table.Column<int>(type: "INTEGER", nullable: true),
+                    DecidedByAccountId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResidentLinkRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResidentLinkRequests_ResidentAccounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "ResidentAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ResidentLinkRequests_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Visits",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    StaffUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Visits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Visits_Residents_ResidentId",
+                        column: x => x.ResidentId,
+                        principalTable: "Residents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -974,6 +1109,7 @@ namespace Portal.Data.Migrations.Sqlite
                     ArchiveNumber = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     ManagingSiteId = table.Column<long>(type: "INTEGER", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuardianPhoneHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -1579,6 +1715,12 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "ResidentId", "ProductId", "DoseNumber" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Injections_ResidentId_ProductId_InjectedOn",
+                table: "Injections",
+                columns: new[] { "ResidentId", "ProductId", "InjectedOn" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Injections_SiteId_InjectedOn",
                 table: "Injections",
                 columns: new[] { "SiteId", "InjectedOn" });
@@ -1671,6 +1813,16 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ResidentLinkRequests_AccountId_Status",
+                table: "ResidentLinkRequests",
+                columns: new[] { "AccountId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResidentLinkRequests_ResidentId_Status",
+                table: "ResidentLinkRequests",
+                columns: new[] { "ResidentId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Residents_DistrictCode_StreetCode",
                 table: "Residents",
                 columns: new[] { "DistrictCode", "StreetCode" });
@@ -1690,6 +1842,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_Residents_PhoneHash",
                 table: "Residents",
                 column: "PhoneHash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInAttempts_Ip_At",
+                table: "SignInAttempts",
+                columns: new[] { "Ip", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInAttempts_NameKey_At",
+                table: "SignInAttempts",
+                columns: new[] { "NameKey", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SiteClosures_SiteId_Date",
@@ -1724,6 +1886,12 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "SiteId", "Date", "ProductId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Slots_TemplateId_Date",
+                table: "Slots",
+                columns: new[] { "TemplateId", "Date" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SlotTemplates_ProductId",
                 table: "SlotTemplates",
                 column: "ProductId");
@@ -1755,6 +1923,11 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_StaffSessions_UserId_EndedAt",
+                table: "StaffSessions",
+                columns: new[] { "UserId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StockMovements_SiteId_LotId_At",
                 table: "StockMovements",
                 columns: new[] { "SiteId", "LotId", "At" });
@@ -1763,6 +1936,11 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_Streets_DistrictCode",
                 table: "Streets",
                 column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Visits_ResidentId_SiteId_ExpiresAt",
+                table: "Visits",
+                columns: new[] { "ResidentId", "SiteId", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WaitlistEntries_ProductId_Status_RegisteredAt",
@@ -1863,6 +2041,9 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
+                name: "JobRuns");
+
+            migrationBuilder.DropTable(
                 name: "KnowledgeArticles");
 
             migrationBuilder.DropTable(
@@ -1884,6 +2065,15 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "QueueTickets");
 
             migrationBuilder.DropTable(
+                name: "ResidentLinkRequests");
+
+            migrationBuilder.DropTable(
+                name: "SecuritySettings");
+
+            migrationBuilder.DropTable(
+                name: "SignInAttempts");
+
+            migrationBuilder.DropTable(
                 name: "SiteClosures");
 
             migrationBuilder.DropTable(
@@ -1896,10 +2086,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "SmsOutbox");
 
             migrationBuilder.DropTable(
+                name: "StaffSessions");
+
+            migrationBuilder.DropTable(
                 name: "StockMovements");
 
             migrationBuilder.DropTable(
                 name: "Targets");
+
+            migrationBuilder.DropTable(
+                name: "Visits");
 
             migrationBuilder.DropTable(
                 name: "WaitlistCampaigns");
@@ -1920,9 +2116,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
-
-            migrationBuilder.DropTable(
                 name: "ConsentForms");
 
             migrationBuilder.DropTable(
@@ -1932,13 +2125,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "Employers");
 
             migrationBuilder.DropTable(
-                name: "ResidentAccounts");
-
-            migrationBuilder.DropTable(
                 name: "Injections");
 
             migrationBuilder.DropTable(
                 name: "Questionnaires");
+
+            migrationBuilder.DropTable(
+                name: "ResidentAccounts");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "Lots");
