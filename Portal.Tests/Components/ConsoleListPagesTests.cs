@@ -26,4 +26,21 @@ public class ConsoleListPagesTests : BunitTestContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("佳达修9", page.Markup), TimeSpan.FromSeconds(10));
         Assert.Contains("剂 (0", page.Markup);
     }
+
+    [Fact]
+    public void MudBlazor_s_own_strings_follow_the_UI_culture_in_the_pager()
+    {
+        SignIn("市疾控", Roles.CityAdmin, Policies.Console);
+
+        var page = Render<Vaccines>();
+        page.WaitForAssertion(() => Assert.Contains("佳达修9", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("每页行数", page.Markup);
+        Assert.DoesNotContain("Rows per page", page.Markup);
+        Assert.Contains(page.FindAll("button[aria-label]"), b => b.GetAttribute("aria-label") == "下一页");
+
+        UseCulture(Portal.Localization.PortalCultures.English);
+        var english = Render<Vaccines>();
+        english.WaitForAssertion(() => Assert.Contains("Rows per page", english.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains(english.FindAll("button[aria-label]"), b => b.GetAttribute("aria-label") == "Next page");
+    }
 }

@@ -40,6 +40,8 @@ public static class ConsoleUiExtensions
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
     {
         services.AddLocalization(options => options.ResourcesPath = PortalCultures.ResourcesPath);
+        // MudBlazor's own strings ("Rows per page", "Loading…") in Chinese too.
+        services.Replace(ServiceDescriptor.Transient<MudBlazor.MudLocalizer, ChineseMudLocalizer>());
         services.Configure<RequestLocalizationOptions>(options =>
         {
             options.SetDefaultCulture(PortalCultures.Default)
