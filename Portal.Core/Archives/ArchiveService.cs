@@ -47,11 +47,10 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
             ? await db.Set<VaccinationArchive>().FirstOrDefaultAsync(a => a.ArchiveNumber == archiveNumber && a.Status == ArchiveStatus.Active, ct)
             : await db.Set<VaccinationArchive>().FirstOrDefaultAsync(a => a.ResidentId == residentId && a.Status == ArchiveStatus.Active, ct);
         if (archive is null)
-            throw new DomainProblemException(ProblemKind.NotFound, "archive_not_found",
-                new("未找到接种档案，可申请自助建档", "No vaccination archive was found; you may ask for a new one"));
+            throw ArchivesErrors.ArchiveNotFound.Exception();
         if (await db.Set<ArchiveRequest>().AnyAsync(r => r.AccountId == accountId && r.Kind == ArchiveRequestKind.Bind && r.ArchiveId == archive.Id
                 && (r.Status == ArchiveRequestStatus.Pending || r.Status == ArchiveRequestStatus.Approved), ct))
-            throw new DomainProblemException(ProblemKind.Conflict, "already_requested", new("已绑定或正在审核中", "This archive is already bound or under review"));
+            throw ArchivesErrors.AlreadyRequested.Exception();
 
         var matches = hasIdentity && archive.ResidentId == residentId && IdentityMatches(resident, request);
         var now = clock.GetUtcNow();
@@ -77,22 +76,20 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
         await using var db = await contexts.CreateDbContextAsync(ct);
         await ResidentService.EnsureMemberAsync(db, accountId, residentId, ct);
         if (!await db.Set<Site>().AnyAsync(s => s.Id == siteId && s.IsActive, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "site_not_found", new("未找到该接种点", "No such vaccination site"));
+            throw SitesErrors.SiteNotFound.Exception();
         if (await db.Set<ArchiveRequest>().AnyAsync(r => r.ResidentId == residentId && r.Kind == request.Kind && r.Status == ArchiveRequestStatus.Pending, ct))
-            throw new DomainProblemException(ProblemKind.Conflict, "already_requested", new("已有一项相同的申请正在审核", "The same request is already under review"));
+            throw ArchivesErrors.AlreadyRequested.Exception();
         var archive = await db.Set<VaccinationArchive>().FirstOrDefaultAsync(a => a.ResidentId == residentId && a.Status == ArchiveStatus.Active, ct);
         var entity = new ArchiveRequest { Kind = request.Kind.Value, AccountId = accountId, ResidentId = residentId, ToSiteId = siteId, Status = ArchiveRequestStatus.Pending };
         if (request.Kind == ArchiveRequestKind.Create)
         {
             if (archive is not null)
-                throw new DomainProblemException(ProblemKind.Conflict, "archive_exists",
-                    new("该受种者已有接种档案，请使用档案绑定或迁档", "This resident already has an archive: bind or transfer it instead"));
+                throw ArchivesErrors.ArchiveExists.Exception();
         }
         else
         {
             if (archive is null)
-                throw new DomainProblemException(ProblemKind.NotFound, "archive_not_found",
-                    new("该受种者尚无接种档案，请先申请建档", "This resident has no archive yet: ask for one first"));
+                throw ArchivesErrors.ArchiveNotFound.Exception();
             if (archive.ManagingSiteId == siteId)
                 throw new DomainValidationException("siteId", new("档案已在该接种点管理", "The archive is already managed by this site"));
             entity.ArchiveId = archive.Id;
@@ -128,7 +125,7 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
         {
             case ArchiveRequestKind.Create:
                 if (await db.Set<VaccinationArchive>().AnyAsync(a => a.ResidentId == request.ResidentId && a.Status == ArchiveStatus.Active, ct))
-                    throw new DomainProblemException(ProblemKind.Conflict, "archive_exists", new("该受种者已有接种档案", "This resident already has an archive"));
+                    throw ArchivesErrors.ArchiveExists.Exception();
                 var district = await db.Set<Site>().Where(s => s.Id == request.ToSiteId).Select(s => s.DistrictCode).FirstAsync(ct);
                 var archive = new VaccinationArchive
                 {
@@ -141,7 +138,7 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
                 break;
             case ArchiveRequestKind.Transfer:
                 var moved = await db.Set<VaccinationArchive>().FirstOrDefaultAsync(a => a.Id == request.ArchiveId && a.Status == ArchiveStatus.Active, ct)
-                    ?? throw new DomainProblemException(ProblemKind.Conflict, "archive_gone", new("档案已不存在或已关闭", "The archive no longer exists or is closed"));
+                    ?? throw ArchivesErrors.ArchiveGone.Exception();
                 moved.ManagingSiteId = request.ToSiteId;
                 break;
         }
@@ -195,9 +192,9 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
     private static async Task<ArchiveRequest> PendingInScopeAsync(DbContext db, StaffScope scope, long requestId, CancellationToken ct)
     {
         var request = await InScope(db, scope).FirstOrDefaultAsync(r => r.Id == requestId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "request_not_found", new("未找到该申请", "No such request"));
+            ?? throw ArchivesErrors.RequestNotFound.Exception();
         if (request.Status != ArchiveRequestStatus.Pending)
-            throw new DomainProblemException(ProblemKind.Conflict, "request_reviewed", new("该申请已处理", "This request has already been reviewed"));
+            throw ArchivesErrors.RequestReviewed.Exception();
         return request;
     }
 

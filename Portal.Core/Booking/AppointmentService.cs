@@ -17,7 +17,8 @@ public sealed record RescheduleResult(AppointmentDto Appointment, long ReleasedS
 
 /// <summary>What happens to an appointment after booking: cancel, reschedule, no-show. Like booking, every
 /// change of <see cref="Slot.Booked"/> is one conditional UPDATE in the same transaction as the appointment.</summary>
-public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, TimeProvider clock, IOptions<NoShowPolicyOptions> noShow)
+public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, TimeProvider clock, IOptions<NoShowPolicyOptions> noShow,
+    SoldOutCache? soldOut = null)
 {
     public const int MaxReasonLength = 256;
 
@@ -67,6 +68,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         }, $"cancel:{appointmentId}", now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        soldOut?.Clear(appointment.SlotId);
         return appointment.SlotId;
     }
 
@@ -77,6 +79,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         if (newSlotId is not > 0)
             throw new DomainValidationException("slotId", new("请选择新的预约时段", "Choose the new slot"));
         var slotId = newSlotId.Value;
+        if (soldOut?.IsKnownFull(slotId) == true) throw BookingService.SlotFull();
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var appointment = await Owned(db, accountId).AsNoTracking().FirstOrDefaultAsync(a => a.Id == appointmentId, ct) ?? throw NotFound();
@@ -84,7 +87,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         if (appointment.SlotId == slotId)
             throw new DomainValidationException("slotId", new("新时段与原时段相同", "The new slot is the appointment's current slot"));
         var slot = await db.Set<Slot>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == slotId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "slot_not_found", new("预约时段不存在", "No such slot"));
+            ?? throw BookingErrors.SlotNotFound.Exception();
         if (slot.ProductId != appointment.ProductId)
             throw new DomainValidationException("slotId", new("新时段的疫苗与原预约不同", "The new slot is for another vaccine"));
         var today = ChinaTime.Today(clock);
@@ -92,9 +95,9 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         if (slot.Date < today)
             throw new DomainValidationException("slotId", new("不能预约过去的日期", "That slot's date is in the past"));
         if (slot.IsClosed)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_closed", new("该时段已停止预约", "This slot is closed"));
+            throw BookingErrors.SlotClosed.Exception();
         if (slot.ReleaseAt is { } release && release > now)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_not_released", new("该时段尚未开放预约", "This slot is not open for booking yet"));
+            throw BookingErrors.SlotNotReleased.Exception(ChinaTime.ToChina(release));
 
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == appointment.ResidentId, ct);
         // The same dose on another date: its intervals and age window are checked again for that date.
@@ -107,7 +110,10 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         var taken = await db.Set<Slot>().Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
         if (taken == 0)
+        {
+            soldOut?.MarkFull(slotId);
             throw BookingService.SlotFull();
+        }
         var moved = await db.Set<Appointment>().Where(a => a.Id == appointmentId && a.Status == AppointmentStatus.Booked && a.SlotId == appointment.SlotId)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.SlotId, slot.Id).SetProperty(x => x.SiteId, slot.SiteId)
                 .SetProperty(x => x.Date, slot.Date).SetProperty(x => x.UpdatedAt, now), ct);
@@ -128,6 +134,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         await tx.CommitAsync(ct);
         var dto = new AppointmentDto(appointment.Id, appointment.ResidentId, slot.Id, slot.SiteId, site, product.Id, product.Name, appointment.DoseNumber,
             slot.Date, slot.StartTime, slot.EndTime, AppointmentStatus.Booked);
+        soldOut?.Clear(appointment.SlotId);
         return new RescheduleResult(dto, appointment.SlotId);
     }
 
@@ -182,12 +189,12 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
     {
         if (appointment.Status != AppointmentStatus.Booked) throw NotBooked();
         if (appointment.Date < ChinaTime.Today(clock))
-            throw new DomainProblemException(ProblemKind.Conflict, "appointment_past", new("预约日期已过，不能再更改", "The appointment's date has passed; it can no longer be changed"));
+            throw BookingErrors.AppointmentPast.Exception();
     }
 
     private static DomainProblemException NotFound() =>
-        new(ProblemKind.NotFound, "appointment_not_found", new("预约不存在", "No such appointment"));
+        BookingErrors.AppointmentNotFound.Exception();
 
     private static DomainProblemException NotBooked() =>
-        new(ProblemKind.Conflict, "appointment_not_booked", new("该预约已取消、已完成或已爽约，不能更改", "This appointment is cancelled, completed or missed and can no longer be changed"));
+        BookingErrors.AppointmentNotBooked.Exception();
 }

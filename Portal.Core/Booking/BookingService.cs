@@ -21,7 +21,7 @@ public sealed record BookRequest(long? SlotId, long? ResidentId, long? OfferId =
 /// <summary>Slots and bookings. The only guard against overbooking is the database: one conditional
 /// UPDATE (Booked &lt; Capacity) plus the unique active-appointment key, in one transaction.</summary>
 /// <param name="catalogue">The in-memory catalogue; without it (unit tests) each booking reads the rules afresh.</param>
-public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock, VaccineCatalogue? catalogue = null)
+public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock, VaccineCatalogue? catalogue = null, SoldOutCache? soldOut = null)
 {
     private readonly VaccineCatalogue _catalogue = catalogue ?? new VaccineCatalogue(contexts, clock, TimeSpan.Zero);
 
@@ -38,7 +38,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             throw new DomainValidationException("to", new($"查询范围不能超过{MaxDaysRange}天", $"The range may not exceed {MaxDaysRange} days"));
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (!await db.Set<Site>().AnyAsync(s => s.Id == siteId && s.IsActive, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "site_not_found", new("接种点不存在", "No such vaccination site"));
+            throw SitesErrors.SiteNotFound.Exception();
         var now = clock.GetUtcNow();
         var rows = await db.Set<Slot>().AsNoTracking()
             .Where(s => s.SiteId == siteId && s.Date >= start && s.Date <= end && !s.IsClosed && (productId == null || s.ProductId == productId))
@@ -60,6 +60,8 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (errors.Count > 0) throw new DomainValidationException(errors);
         var slotId = request.SlotId!.Value;
         var residentId = request.ResidentId!.Value;
+        // A slot known to be full is answered from memory: a flash crowd on it never reaches the database.
+        if (soldOut?.IsKnownFull(slotId) == true) throw SlotFull();
 
         // A flash crowd makes this the hottest path in the system, so it reads once before it writes, and the rules
         // come from the in-memory catalogue, taken before this request holds a connection.
@@ -82,17 +84,16 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                            }).AsNoTracking().FirstOrDefaultAsync(ct)
             ?? throw (await db.Set<Slot>().AnyAsync(s => s.Id == slotId, ct)
                 ? ResidentService.NotAMember()
-                : new DomainProblemException(ProblemKind.NotFound, "slot_not_found", new("预约时段不存在", "No such slot")));
+                : BookingErrors.SlotNotFound.Exception());
         var slot = found.Slot;
         var today = ChinaTime.Today(clock);
         var now = clock.GetUtcNow();
         if (slot.Date < today)
             throw new DomainValidationException("slotId", new("不能预约过去的日期", "That slot's date is in the past"));
         if (slot.IsClosed)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_closed", new("该时段已停止预约", "This slot is closed"));
+            throw BookingErrors.SlotClosed.Exception();
         if (slot.ReleaseAt is { } release && release > now)
-            throw new DomainProblemException(ProblemKind.Conflict, "slot_not_released",
-                new($"该时段将于{ChinaTime.ToChina(release):yyyy-MM-dd HH:mm}开放预约", $"This slot opens for booking at {ChinaTime.ToChina(release):yyyy-MM-dd HH:mm} (China time)"));
+            throw BookingErrors.SlotNotReleased.Exception(ChinaTime.ToChina(release));
 
         var member = found;
         var resident = member.Resident;
@@ -101,9 +102,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         EligibilityService.EnsureEligible(eligibility);
         var dose = eligibility.DoseNumber;
         if (product.IsScarce && NoShowPolicy.IsScarceBookingBlocked(resident.ScarceBookingBlockedUntil, slot.Date))
-            throw new DomainProblemException(ProblemKind.Conflict, "scarce_booking_blocked",
-                new($"因多次预约未到，{resident.ScarceBookingBlockedUntil:yyyy-MM-dd}前不能预约紧缺疫苗",
-                    $"Because of missed appointments, scarce vaccines cannot be booked until {resident.ScarceBookingBlockedUntil:yyyy-MM-dd}"));
+            throw BookingErrors.ScarceBookingBlocked.Exception(resident.ScarceBookingBlockedUntil);
         var offer = await RequireOfferAsync(db, request.OfferId, product, residentId, dose, now, ct);
         var site = found.SiteName;
 
@@ -121,7 +120,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (offer is null && SingleStatementBooking.Supports(db))
         {
             var confirmation = SmsOutbox.Create(member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, smsArgs, "", now);
-            appointment.Id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct) ?? throw SlotFull();
+            appointment.Id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct) ?? throw Full(slotId);
             return Dto(appointment, slot, site, product);
         }
 
@@ -160,7 +159,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (taken == 0)
         {
             await tx.RollbackAsync(ct);
-            throw SlotFull();
+            throw Full(slotId);
         }
         await tx.CommitAsync(ct);
         return Dto(appointment, slot, site, product);
@@ -169,10 +168,17 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     private static AppointmentDto Dto(Appointment a, Slot slot, string site, VaccineProduct product) =>
         new(a.Id, a.ResidentId, slot.Id, slot.SiteId, site, product.Id, product.Name, a.DoseNumber, slot.Date, slot.StartTime, slot.EndTime, a.Status);
 
-    internal static DomainProblemException SlotFull() => new(ProblemKind.Conflict, "slot_full", new("该时段已约满", "This slot is fully booked"));
+    internal static DomainProblemException SlotFull() => BookingErrors.SlotFull.Exception();
+
+    /// <summary>The database refused the place: remember the slot as full for a moment (<see cref="SoldOutCache"/>).</summary>
+    private DomainProblemException Full(long slotId)
+    {
+        soldOut?.MarkFull(slotId);
+        return SlotFull();
+    }
 
     internal static DomainProblemException AlreadyBooked() =>
-        new(ProblemKind.Conflict, "already_booked", new("该接种人已有此剂次的有效预约", "This person already has an active appointment for this dose"));
+        BookingErrors.AlreadyBooked.Exception();
 
     /// <summary>Appointments of the people the account acts for now, whoever booked them.</summary>
     public async Task<IReadOnlyList<AppointmentDto>> ListForAccountAsync(long accountId, CancellationToken ct = default)
@@ -209,6 +215,5 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     }
 
     private static DomainProblemException WaitlistRequired() =>
-        new(ProblemKind.Conflict, "waitlist_required",
-            new("该疫苗为紧缺疫苗，须凭有效的排队名额预约", "This vaccine is scarce: book it with a valid, unexpired waitlist offer"));
+        BookingErrors.WaitlistRequired.Exception();
 }

@@ -27,9 +27,9 @@ public sealed class ClinicService(IDbContextFactory<DbContext> contexts, TimePro
         district = Blank(district);
         street = Blank(street);
         if (district is not null && !await db.Set<District>().AnyAsync(d => d.Code == district, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "district_not_found", new("未找到该区", "No such district"));
+            throw ClinicsErrors.DistrictNotFound.Exception();
         if (street is not null && !await db.Set<Street>().AnyAsync(s => s.Code == street && (district == null || s.DistrictCode == district), ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "street_not_found", new("未找到该街道", "No such street (in this district)"));
+            throw ClinicsErrors.StreetNotFound.Exception();
         if (productId is { } pid && !await db.Set<VaccineProduct>().AnyAsync(p => p.Id == pid, ct))
             throw ProductNotFound();
 
@@ -47,7 +47,7 @@ public sealed class ClinicService(IDbContextFactory<DbContext> contexts, TimePro
         if (productId is { } pid && !await db.Set<VaccineProduct>().AnyAsync(p => p.Id == pid, ct))
             throw ProductNotFound();
         var site = await db.Set<Site>().AsNoTracking().Include(s => s.OpeningHours).FirstOrDefaultAsync(s => s.Id == id && s.IsActive, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "site_not_found", new("未找到该接种点", "No such vaccination site"));
+            ?? throw SitesErrors.SiteNotFound.Exception();
         return (await ShapeAsync(db, [site], productId, ct))[0];
     }
 
@@ -84,7 +84,7 @@ public sealed class ClinicService(IDbContextFactory<DbContext> contexts, TimePro
     }
 
     private static DomainProblemException ProductNotFound() =>
-        new(ProblemKind.NotFound, "product_not_found", new("未找到该疫苗产品", "No such vaccine product"));
+        VaccinesErrors.ProductNotFound.Exception();
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -32,7 +32,7 @@ public sealed class QuestionnaireService(IDbContextFactory<DbContext> contexts, 
         programme = string.IsNullOrWhiteSpace(programme) ? null : programme.Trim();
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (programme is not null && !await db.Set<VaccineProgramme>().AnyAsync(p => p.Code == programme, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "programme_not_found", new("未找到该疫苗项目", "No such programme"));
+            throw ConsentsErrors.ProgrammeNotFound.Exception();
         await EnsureSeededAsync(db, ct);
         var rows = await db.Set<Questionnaire>().AsNoTracking()
             .Where(q => q.IsActive && q.Kind == QuestionnaireKind.PreBooking && (programme == null || q.ProgrammeCode == programme))
@@ -46,7 +46,7 @@ public sealed class QuestionnaireService(IDbContextFactory<DbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(ct);
         await ResidentService.EnsureMemberAsync(db, accountId, residentId, ct);
         var questionnaire = await db.Set<Questionnaire>().AsNoTracking().FirstOrDefaultAsync(q => q.Id == questionnaireId && q.IsActive, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "questionnaire_not_found", new("未找到该问卷", "No such questionnaire"));
+            ?? throw ConsentsErrors.QuestionnaireNotFound.Exception();
         var questions = ToDto(questionnaire).Questions;
         var answers = request.Answers ?? [];
         var errors = new List<FieldError>();

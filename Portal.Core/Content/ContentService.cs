@@ -30,7 +30,7 @@ public sealed class ContentService(IDbContextFactory<DbContext> contexts, TimePr
         await using var db = await contexts.CreateDbContextAsync(ct);
         var a = await db.Set<KnowledgeArticle>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.IsPublished, ct);
         if (a is null || a.PublishedAt > clock.GetUtcNow())
-            throw new DomainProblemException(ProblemKind.NotFound, "article_not_found", new("未找到该文章", "No such article"));
+            throw ContentErrors.ArticleNotFound.Exception();
         return new KnowledgeArticleDto(a.Id, a.Title, a.Summary, a.Body, a.ProgrammeCode, Tags(a.Tags), a.PublishedAt);
     }
 
@@ -43,7 +43,7 @@ public sealed class ContentService(IDbContextFactory<DbContext> contexts, TimePr
         string? siteDistrict = null;
         if (siteId is { } sid)
             siteDistrict = await db.Set<Site>().Where(s => s.Id == sid).Select(s => s.DistrictCode).FirstOrDefaultAsync(ct)
-                ?? throw new DomainProblemException(ProblemKind.NotFound, "site_not_found", new("未找到该接种点", "No such vaccination site"));
+                ?? throw SitesErrors.SiteNotFound.Exception();
         var all = await CurrentAnnouncementsAsync(db, clock.GetUtcNow(), ct);
         return all.Where(a =>
                 (a.SiteId == null && a.DistrictCode == null)

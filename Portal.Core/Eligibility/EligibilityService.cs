@@ -59,7 +59,7 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
     public static void EnsureEligible(EligibilityResult result)
     {
         if (!result.IsEligible)
-            throw new DomainProblemException(ProblemKind.Conflict, "not_eligible", EligibilityEngine.Describe(result));
+            throw EligibilityErrors.NotEligible.With(EligibilityEngine.Describe(result));
     }
 
     public static async Task<IReadOnlyList<DoseRecord>> HistoryAsync(DbContext db, long residentId, string seriesGroup, CancellationToken ct) =>
@@ -138,7 +138,7 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
 
     private static async Task<Resident> FindResidentAsync(DbContext db, long residentId, CancellationToken ct) =>
         await db.Set<Resident>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == residentId, ct)
-        ?? throw new DomainProblemException(ProblemKind.NotFound, "resident_not_found", new("未找到受种者", "No such resident"));
+        ?? throw EligibilityErrors.ResidentNotFound.Exception();
 
     private static IReadOnlyList<EligibilityReasonDto> ToDtos(IReadOnlyList<EligibilityReason> reasons) =>
         reasons.Select(r => new EligibilityReasonDto(r.Code, r.Message.Zh, r.Message.En, r.Blocking, r.Date)).ToList();

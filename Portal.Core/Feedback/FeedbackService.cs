@@ -49,15 +49,15 @@ public sealed class FeedbackService(IDbContextFactory<DbContext> contexts)
                 from i in db.Set<Injection>()
                 where i.Id == injectionId && db.Set<FamilyMember>().Any(m => m.AccountId == accountId && m.ResidentId == i.ResidentId)
                 select new { i.SiteId }).FirstOrDefaultAsync(ct)
-                ?? throw new DomainProblemException(ProblemKind.NotFound, "injection_not_found", new("未找到该接种记录", "No such dose on this account"));
+                ?? throw FeedbackErrors.InjectionNotFound.Exception();
             if (siteId is not null && siteId != injection.SiteId)
                 throw new DomainValidationException("siteId", new("接种点与接种记录不一致", "The site is not where this dose was given"));
             siteId = injection.SiteId;
             if (kind == FeedbackKind.Rating && await db.Set<FeedbackItem>().AnyAsync(f => f.AccountId == accountId && f.InjectionId == injectionId && f.Kind == FeedbackKind.Rating, ct))
-                throw new DomainProblemException(ProblemKind.Conflict, "already_rated", new("该次接种已评价", "This dose has already been rated"));
+                throw FeedbackErrors.AlreadyRated.Exception();
         }
         else if (siteId is { } sid && !await db.Set<Site>().AnyAsync(s => s.Id == sid, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "site_not_found", new("未找到该接种点", "No such vaccination site"));
+            throw SitesErrors.SiteNotFound.Exception();
 
         var item = new FeedbackItem
         {

@@ -129,14 +129,13 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
     }
 
     private static DomainProblemException ResidentNotFound() =>
-        new(ProblemKind.NotFound, "resident_not_found", new("未找到受种者", "No such resident"));
+        InjectionsErrors.ResidentNotFound.Exception();
 
     private static DomainProblemException VisitRequired() =>
-        new(ProblemKind.Conflict, "visit_required",
-            new("请先扫描受种者的接种码或核对其证件，或选择其今日在本接种点的预约", "Scan the resident's code or check their ID first, or choose their appointment here today"));
+        InjectionsErrors.VisitRequired.Exception();
 
     private static DomainProblemException DoseAlreadyToday() =>
-        new(ProblemKind.Conflict, "dose_already_today", new("该受种者今日已接种过此疫苗", "This person has already had a dose of this vaccine today"));
+        InjectionsErrors.DoseAlreadyToday.Exception();
 
     public async Task<InjectionDto> RecordAsync(Recorder recorder, RecordInjectionRequest request, CancellationToken ct = default)
     {
@@ -190,7 +189,7 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
         var taken = await db.Set<LotStock>().Where(s => s.SiteId == recorder.SiteId && s.LotId == lot.Id && s.OnHand > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand - 1).SetProperty(x => x.UpdatedAt, now), ct);
         if (taken == 0)
-            throw new DomainProblemException(ProblemKind.Conflict, "out_of_stock", new("本接种点该批号库存不足", "This site has no stock of that lot"));
+            throw InjectionsErrors.OutOfStock.Exception();
         long? deviceId = request.DeviceSerial is { Length: > 0 } serial
             ? await db.Set<Device>().Where(d => d.SerialNumber == serial && d.SiteId == recorder.SiteId).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct)
             : null;

@@ -69,7 +69,7 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var account = await db.Set<ResidentAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct)
-            ?? throw new DomainProblemException(ProblemKind.Unauthorized, "bad_token", new("令牌无效", "The token is not valid"));
+            ?? throw ResidentsErrors.BadToken.Exception();
         var links = db.Set<FamilyMember>();
         var resident = await db.Set<Resident>().AsNoTracking().FirstOrDefaultAsync(x => x.IdKind == kind && x.IdNumberHash == hash, ct);
         if (resident is not null && await links.AsNoTracking().FirstOrDefaultAsync(m => m.AccountId == accountId && m.ResidentId == resident.Id, ct) is { } existing)
@@ -122,5 +122,5 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
     }
 
     public static DomainProblemException NotAMember() =>
-        new(ProblemKind.NotFound, "resident_not_found", new("未找到该家庭成员，请先添加", "No such family member on this account; add them first"));
+        ResidentsErrors.ResidentNotFound.Exception();
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Sites;
 using Portal.Core.Common;
 
 namespace Portal.Core.Slots;
@@ -25,15 +26,13 @@ public static class SlotProblems
 {
     public const string SlotChanged = "slot_changed";
 
-    public static DomainProblemException Changed() => new(ProblemKind.Conflict, SlotChanged,
-        new("该时段已被他人修改，请刷新后重试", "This slot was changed by someone else; reload and try again"));
+    public static DomainProblemException Changed() => SlotsErrors.SlotChanged.Exception();
 
-    public static DomainProblemException SlotNotFound() => new(ProblemKind.NotFound, "slot_not_found", new("预约时段不存在", "No such slot"));
+    public static DomainProblemException SlotNotFound() => SlotsErrors.SlotNotFound.Exception();
 
-    public static DomainProblemException SiteNotFound() => new(ProblemKind.NotFound, "site_not_found", new("接种点不存在", "No such vaccination site"));
+    public static DomainProblemException SiteNotFound() => SitesErrors.SiteNotFound.Exception();
 
-    public static DomainProblemException OutOfScope() => new(ProblemKind.Forbidden, "site_out_of_scope",
-        new("您无权管理该接种点", "You may not manage this vaccination site"));
+    public static DomainProblemException OutOfScope() => SlotsErrors.SiteOutOfScope.Exception();
 
     public static DomainValidationException BelowBooked(int booked) => new("capacity",
         new($"容量不能少于已预约人数（{booked}）", $"Capacity may not be less than the places already booked ({booked})"));

@@ -135,7 +135,7 @@ public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, Time
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var closure = await db.Set<SiteClosure>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == closureId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "closure_not_found", new("停诊日不存在", "No such closure day"));
+            ?? throw SlotsErrors.ClosureNotFound.Exception();
         await EnsureSiteAsync(db, scope, closure.SiteId, ct);
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
@@ -171,7 +171,7 @@ public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, Time
         if (input.Id is { } id)
         {
             template = await db.Set<SlotTemplate>().FirstOrDefaultAsync(t => t.Id == id && t.SiteId == input.SiteId, ct)
-                ?? throw new DomainProblemException(ProblemKind.NotFound, "template_not_found", new("号源模板不存在", "No such slot template"));
+                ?? throw SlotsErrors.TemplateNotFound.Exception();
         }
         else
         {
@@ -189,7 +189,7 @@ public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, Time
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var template = await db.Set<SlotTemplate>().FirstOrDefaultAsync(t => t.Id == templateId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "template_not_found", new("号源模板不存在", "No such slot template"));
+            ?? throw SlotsErrors.TemplateNotFound.Exception();
         await EnsureSiteAsync(db, scope, template.SiteId, ct);
         db.Remove(template);
         await db.SaveChangesAsync(ct);

@@ -49,7 +49,7 @@ public sealed class StockCapacityService(IDbContextFactory<DbContext> contexts, 
     internal static async Task<StockCapacity> ComputeAsync(DbContext db, long siteId, long productId, DateOnly today, CancellationToken ct)
     {
         var product = await db.Set<VaccineProduct>().AsNoTracking().Include(p => p.Schedules).FirstOrDefaultAsync(p => p.Id == productId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "product_not_found", new("疫苗产品不存在", "No such vaccine product"));
+            ?? throw VaccinesErrors.ProductNotFound.Exception();
 
         var onHand = await db.Set<LotStock>().Where(s => s.SiteId == siteId)
             .Join(db.Set<VaccineLot>(), s => s.LotId, l => l.Id, (s, l) => new { s.OnHand, l.ProductId, l.ExpiryDate })

@@ -64,7 +64,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rule = await db.Set<DoseRule>().FirstOrDefaultAsync(r => r.Id == ruleId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "dose_rule_not_found", new("剂次规则不存在", "No such dose rule"));
+            ?? throw VaccinesErrors.DoseRuleNotFound.Exception();
         var productId = await db.Set<DoseSchedule>().Where(s => s.Id == rule.ScheduleId).Select(s => s.ProductId).FirstAsync(ct);
         var before = Interval(rule);
         rule.MinIntervalMonths = input.MinIntervalMonths;
@@ -92,7 +92,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var schedule = await db.Set<DoseSchedule>().Include(x => x.Doses).FirstOrDefaultAsync(x => x.Id == scheduleId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "schedule_not_found", new("免疫程序不存在", "No such dose schedule"));
+            ?? throw VaccinesErrors.ScheduleNotFound.Exception();
         var overlaps = await db.Set<DoseSchedule>().Where(x => x.ProductId == schedule.ProductId && x.Id != schedule.Id).ToListAsync(ct);
         if (overlaps.Any(o => input.MinAgeMonths < (o.MaxAgeMonthsExclusive ?? int.MaxValue) && o.MinAgeMonths < (input.MaxAgeMonthsExclusive ?? int.MaxValue)))
             throw new DomainValidationException("minAgeMonths", new("年龄段与该疫苗的其他免疫程序重叠", "The age band overlaps another schedule of this vaccine"));

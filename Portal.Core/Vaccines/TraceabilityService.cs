@@ -24,8 +24,7 @@ public sealed class TraceabilityService(IDbContextFactory<DbContext> contexts, T
             .Where(l => l.BatchNumber == value || l.TraceabilityCode == value || (l.TraceabilityCode != "" && prefixes.Contains(l.TraceabilityCode)))
             .OrderByDescending(l => l.BatchNumber == value).ThenBy(l => l.Id)
             .FirstOrDefaultAsync(ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "lot_not_found",
-                new("未查到该批号或追溯码，请核对后重试", "No lot has this batch number or traceability code"));
+            ?? throw VaccinesErrors.LotNotFound.Exception();
         var p = lot.Product!;
         return new TraceabilityDto(lot.Id, lot.BatchNumber, lot.TraceabilityCode, p.Code, p.Name, p.NameEn, p.Brand, p.BrandEn, p.Maker, p.MakerEn,
             lot.ManufacturedOn, lot.ExpiryDate, lot.ExpiryDate < ChinaTime.Today(clock), lot.BatchReleaseCertificate);

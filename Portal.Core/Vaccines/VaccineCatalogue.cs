@@ -107,5 +107,5 @@ public sealed class VaccineCatalogue(IDbContextFactory<DbContext> contexts, Time
         (await GetAsync(ct)).Find(productId) ?? throw ProductNotFound();
 
     public static DomainProblemException ProductNotFound() =>
-        new(ProblemKind.NotFound, "product_not_found", new("疫苗不存在", "No such vaccine product"));
+        VaccinesErrors.ProductNotFound.Exception();
 }

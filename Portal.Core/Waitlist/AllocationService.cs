@@ -34,14 +34,12 @@ public sealed record EntryExplanation(long EntryId, string ResidentIdMasked, str
 /// <summary>The waitlist console's errors beyond plain field validation.</summary>
 public static class AllocationProblems
 {
-    public static DomainProblemException OutOfScope() => new(ProblemKind.Forbidden, "waitlist_out_of_scope",
-        new("您的账号无权分配紧缺疫苗名额", "Your account may not allocate scarce-vaccine places"));
+    public static DomainProblemException OutOfScope() => WaitlistErrors.WaitlistOutOfScope.Exception();
 
     public static DomainValidationException OtherDistrict() => new("districtCode",
         new("区级管理员只能为本区分配名额", "A district administrator may only draw for their own district"));
 
-    public static DomainProblemException CampaignNotFound() => new(ProblemKind.NotFound, "campaign_not_found",
-        new("分配批次不存在", "No such campaign"));
+    public static DomainProblemException CampaignNotFound() => WaitlistErrors.CampaignNotFound.Exception();
 }
 
 /// <summary>Staff side of the waitlist: campaigns drawn by registration order or by seeded lottery, their public
@@ -89,7 +87,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
                                 where r.ScarceBookingBlockedUntil == null || r.ScarceBookingBlockedUntil < today
                                 select new { e.Id, e.RegisteredAt }).ToListAsync(ct);
         if (candidates.Count == 0)
-            throw new DomainProblemException(ProblemKind.Conflict, "no_one_waiting", new("没有符合条件的排队登记", "Nobody eligible is waiting for this vaccine"));
+            throw WaitlistErrors.NoOneWaiting.Exception();
 
         var seed = request.Method == AllocationMethod.Lottery ? request.Seed ?? WaitlistDraw.NewSeed() : (long?)null;
         var order = seed is { } s

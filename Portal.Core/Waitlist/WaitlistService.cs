@@ -48,13 +48,11 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         var today = ChinaTime.Today(clock);
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == residentId, ct);
         if (resident.ScarceBookingBlockedUntil is { } blocked && blocked >= today)
-            throw new DomainProblemException(ProblemKind.Conflict, "scarce_booking_blocked",
-                new($"因多次爽约，{blocked:yyyy-MM-dd}前不能登记紧缺疫苗", $"Because of missed appointments, scarce vaccines cannot be requested until {blocked:yyyy-MM-dd} (inclusive)"));
+            throw WaitlistErrors.ScarceBookingBlocked.Exception(blocked);
         var (_, eligibility) = await EligibilityService.EvaluateAsync(db, productId, resident, today, null, ct);
         EligibilityService.EnsureEligible(eligibility);
         if (eligibility.DoseNumber != 1)
-            throw new DomainProblemException(ProblemKind.Conflict, "waitlist_not_needed",
-                new("已接种首剂，后续剂次可直接预约", "The first dose has been given: book the next doses directly"));
+            throw WaitlistErrors.WaitlistNotNeeded.Exception();
 
         var now = clock.GetUtcNow();
         await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
@@ -62,7 +60,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         await db.Set<Resident>().Where(r => r.Id == residentId).ExecuteUpdateAsync(r => r.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt), ct);
         if (await db.Set<WaitlistEntry>().AnyAsync(e => e.ResidentId == residentId && e.ProductId == productId
                 && (e.Status == WaitlistStatus.Waiting || e.Status == WaitlistStatus.Offered), ct))
-            throw new DomainProblemException(ProblemKind.Conflict, "already_registered", new("该接种人已登记此疫苗", "This person is already on the waitlist for this vaccine"));
+            throw WaitlistErrors.AlreadyRegistered.Exception();
         var entry = new WaitlistEntry
         {
             ProductId = productId, ResidentId = residentId, AccountId = accountId, PreferredDistrictCode = district, PreferredSiteId = request.PreferredSiteId,
@@ -123,7 +121,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         }
         var now = clock.GetUtcNow();
         if (offer.Status != OfferStatus.Open || offer.ExpiresAt <= now)
-            throw new DomainProblemException(ProblemKind.Conflict, "offer_not_open", new("该名额已失效或已处理", "This offer has expired or was already used or declined"));
+            throw WaitlistErrors.OfferNotOpen.Exception();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await ReleaseOfferAsync(db, offer, OfferStatus.Declined, now, ct);
         await db.Set<WaitlistEntry>().Where(e => e.Id == offer.EntryId && e.Status == WaitlistStatus.Offered)
@@ -137,7 +135,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         var closed = await db.Set<WaitlistOffer>().Where(o => o.Id == offer.Id && o.Status == OfferStatus.Open)
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, status).SetProperty(x => x.UpdatedAt, now), ct);
         if (closed == 0)
-            throw new DomainProblemException(ProblemKind.Conflict, "offer_not_open", new("该名额已失效或已处理", "This offer has expired or was already used or declined"));
+            throw WaitlistErrors.OfferNotOpen.Exception();
         db.Add(new WaitlistEvent { EntryId = offer.EntryId, CampaignId = offer.CampaignId, Kind = WaitlistEventKinds.Declined, At = now, Detail = $"offer {offer.Id}" });
         await db.SaveChangesAsync(ct);
         var campaign = await db.Set<WaitlistCampaign>().AsNoTracking().FirstAsync(c => c.Id == offer.CampaignId, ct);
@@ -147,10 +145,10 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
     private static async Task<WaitlistEntry> OwnedEntryAsync(DbContext db, long accountId, long entryId, CancellationToken ct)
     {
         var entry = await db.Set<WaitlistEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct)
-            ?? throw new DomainProblemException(ProblemKind.NotFound, "waitlist_entry_not_found", new("排队登记不存在", "No such waitlist entry"));
+            ?? throw WaitlistErrors.WaitlistEntryNotFound.Exception();
         // Only a current link counts: having registered the entry grants nothing once the link is gone.
         if (!await db.Set<FamilyMember>().AnyAsync(m => m.AccountId == accountId && m.ResidentId == entry.ResidentId, ct))
-            throw new DomainProblemException(ProblemKind.NotFound, "waitlist_entry_not_found", new("排队登记不存在", "No such waitlist entry"));
+            throw WaitlistErrors.WaitlistEntryNotFound.Exception();
         return entry;
     }
 
@@ -182,9 +180,9 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
     }
 
     private static DomainProblemException NotActive(WaitlistStatus status) => status == WaitlistStatus.Booked
-        ? new(ProblemKind.Conflict, "waitlist_entry_booked", new("已凭名额预约，请取消预约", "A booking was made with this entry's offer: cancel the appointment instead"))
-        : new(ProblemKind.Conflict, "waitlist_entry_closed", new("该登记已结束", "This waitlist entry is already closed"));
+        ? WaitlistErrors.WaitlistEntryBooked.Exception()
+        : WaitlistErrors.WaitlistEntryClosed.Exception();
 
     private static DomainProblemException OfferNotFound() =>
-        new(ProblemKind.NotFound, "offer_not_found", new("名额不存在", "No such offer"));
+        WaitlistErrors.OfferNotFound.Exception();
 }

@@ -19,7 +19,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 Title = "输入有误 (The request has invalid fields)",
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             },
-            DomainProblemException p => Problem(p),
+            DomainProblemException p => ProblemWriter.Create(p),
             BadHttpRequestException b => BadRequest(b),
             _ => null,
         };
@@ -29,23 +29,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
-
-    private static ProblemDetails Problem(DomainProblemException p) => new()
-    {
-        Status = p.Kind switch
-        {
-            ProblemKind.NotFound => StatusCodes.Status404NotFound,
-            ProblemKind.Conflict => StatusCodes.Status409Conflict,
-            ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
-            ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
-            ProblemKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
-            ProblemKind.Gone => StatusCodes.Status410Gone,
-            _ => StatusCodes.Status400BadRequest,
-        },
-        Title = p.Bilingual.ToString(),
-        Detail = p.Bilingual.En,
-        Extensions = { ["code"] = p.Code, ["titleZh"] = p.Bilingual.Zh, ["titleEn"] = p.Bilingual.En },
-    };
 
     private ProblemDetails BadRequest(BadHttpRequestException b)
     {

@@ -49,50 +49,22 @@ public static class AppointmentsApi
     private static async Task<Ok<IReadOnlyList<SlotDto>>> ListSlots(long id, DateOnly? from, DateOnly? to, long? productId, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ListSlotsAsync(id, from, to, productId, ct));
 
-    /// <summary>A slot known to be full is answered from memory: a flash crowd on it never reaches the database.</summary>
-    private static async Task<Results<Created<AppointmentDto>, ProblemHttpResult>> Book(BookRequest request, ClaimsPrincipal user,
-        BookingService booking, SoldOutCache soldOut, CancellationToken ct)
+    private static async Task<Created<AppointmentDto>> Book(BookRequest request, ClaimsPrincipal user, BookingService booking, CancellationToken ct)
     {
-        if (request.SlotId is { } slotId && soldOut.IsKnownFull(slotId))
-            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
-        try
-        {
-            var appointment = await booking.BookAsync(user.AccountId(), request, ct);
-            return TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment);
-        }
-        catch (DomainProblemException e) when (e.Code == BookingProblems.SlotFullCode)
-        {
-            soldOut.MarkFull(request.SlotId!.Value);
-            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
-        }
+        var appointment = await booking.BookAsync(user.AccountId(), request, ct);
+        return TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment);
     }
 
     private static async Task<Ok<AppointmentDto>> Get(long id, ClaimsPrincipal user, AppointmentService appointments, CancellationToken ct) =>
         TypedResults.Ok(await appointments.GetAsync(user.AccountId(), id, ct));
 
-    private static async Task<NoContent> Cancel(long id, [TextInput(Appointment.CancelReasonLength)] string? reason, ClaimsPrincipal user, AppointmentService appointments, SoldOutCache soldOut,
+    private static async Task<NoContent> Cancel(long id, [TextInput(Appointment.CancelReasonLength)] string? reason, ClaimsPrincipal user, AppointmentService appointments,
         CancellationToken ct)
     {
-        var freed = await appointments.CancelAsync(user.AccountId(), id, reason, ct);
-        soldOut.Clear(freed);
+        await appointments.CancelAsync(user.AccountId(), id, reason, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult>> Reschedule(long id, RescheduleRequest request, ClaimsPrincipal user,
-        AppointmentService appointments, SoldOutCache soldOut, CancellationToken ct)
-    {
-        if (request.SlotId is { } slotId && soldOut.IsKnownFull(slotId))
-            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
-        try
-        {
-            var result = await appointments.RescheduleAsync(user.AccountId(), id, request.SlotId, ct);
-            soldOut.Clear(result.ReleasedSlotId);
-            return TypedResults.Ok(result.Appointment);
-        }
-        catch (DomainProblemException e) when (e.Code == BookingProblems.SlotFullCode)
-        {
-            soldOut.MarkFull(request.SlotId!.Value);
-            return BookingProblems.Create(StatusCodes.Status409Conflict, BookingProblems.SlotFullCode, BookingProblems.SlotFull);
-        }
-    }
+    private static async Task<Ok<AppointmentDto>> Reschedule(long id, RescheduleRequest request, ClaimsPrincipal user, AppointmentService appointments, CancellationToken ct) =>
+        TypedResults.Ok((await appointments.RescheduleAsync(user.AccountId(), id, request.SlotId, ct)).Appointment);
 }

@@ -82,11 +82,9 @@ public sealed class IdempotencyFilter : IEndpointFilter
     private static object Answer(HttpContext http, IdempotencyRecord existing, string hash)
     {
         if (existing.RequestHash != hash)
-            return BookingProblems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
-                new("该 Idempotency-Key 已用于另一个请求", "Idempotency-Key was used with a different request"));
+            return ProblemWriter.Result(BookingErrors.IdempotencyKeyReused);
         if (existing.StatusCode == 0)
-            return BookingProblems.Create(StatusCodes.Status409Conflict, "idempotency_in_flight",
-                new("使用该 Idempotency-Key 的请求正在处理中，请稍后重试", "A request with this Idempotency-Key is still being processed; retry later"));
+            return ProblemWriter.Result(BookingErrors.IdempotencyInFlight);
         return new ReplayResult(existing.StatusCode, existing.ResponseBody);
     }
 

@@ -1,3 +1,4 @@
+using Portal.Core.Common;
 using System.Globalization;
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
@@ -133,13 +134,7 @@ public static class RateLimitingExtensions
         var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = $"请求过于频繁，请{seconds}秒后重试 (Too many requests: retry in {seconds} s)",
-            Detail = $"Too many requests: retry in {seconds} s",
-            Extensions = { ["code"] = "rate_limited", ["titleZh"] = $"请求过于频繁，请{seconds}秒后重试", ["titleEn"] = $"Too many requests: retry in {seconds} s", ["retryAfterSeconds"] = seconds },
-        };
+        var problem = ProblemWriter.Create(CommonErrors.RateLimited, CommonErrors.RateLimited.Message(seconds), [new("retryAfterSeconds", seconds)]);
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
             await http.Response.WriteAsJsonAsync(problem, ct);

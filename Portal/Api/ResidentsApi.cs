@@ -31,7 +31,7 @@ public static class ResidentsApi
 
     public static long AccountId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id
-            : throw new DomainProblemException(ProblemKind.Unauthorized, "bad_token", new("令牌无效", "The token is not valid"));
+            : throw ResidentsErrors.BadToken.Exception();
 
     private static async Task<Ok<IReadOnlyList<MemberDto>>> ListMembers(ClaimsPrincipal user, ResidentService residents, CancellationToken ct) =>
         TypedResults.Ok(await residents.ListMembersAsync(user.AccountId(), ct));

@@ -2,6 +2,7 @@ using Portal.Core.Jobs;
 using Portal.Api;
 using Portal.Core.Booking;
 
+
 namespace Portal.Booking;
 
 public static class BookingProtectionExtensions

@@ -1,3 +1,4 @@
+using Portal.Api;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -86,18 +87,7 @@ public static class ExportsApi
         catch (ExportLimitExceededException e)
         {
             await file.DisposeAsync();
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: e.UserMessage.ToString(),
-                detail: e.UserMessage.En,
-                extensions: new Dictionary<string, object?>
-                {
-                    ["code"] = "export_too_large",
-                    ["titleZh"] = e.UserMessage.Zh,
-                    ["titleEn"] = e.UserMessage.En,
-                    ["rowCount"] = e.RowCount,
-                    ["limit"] = e.Limit,
-                });
+            return ProblemWriter.Result(InjectionsErrors.ExportTooLarge, e.UserMessage, [new("rowCount", e.RowCount), new("limit", e.Limit)]);
         }
         catch
         {

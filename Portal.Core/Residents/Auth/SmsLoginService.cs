@@ -30,12 +30,10 @@ public sealed class SmsLoginService(
 
         var last = await codes.Where(c => c.PhoneHash == phoneHash).OrderByDescending(c => c.CreatedAt).Select(c => (DateTimeOffset?)c.CreatedAt).FirstOrDefaultAsync(ct);
         if (last is { } l && now - l < TimeSpan.FromMinutes(1))
-            throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_too_frequent",
-                new("验证码发送过于频繁，请1分钟后再试", "A code was sent less than a minute ago; try again in a minute"), TimeSpan.FromMinutes(1) - (now - l));
+            throw ResidentsErrors.SmsTooFrequent.Exception(retryAfter: TimeSpan.FromMinutes(1) - (now - l));
         var dayAgo = now.AddDays(-1);
         if (await codes.CountAsync(c => c.PhoneHash == phoneHash && c.CreatedAt > dayAgo, ct) >= MaxPerDay)
-            throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_daily_limit",
-                new("今日验证码次数已达上限", "The daily limit of codes for this number has been reached"), TimeSpan.FromHours(1));
+            throw ResidentsErrors.SmsDailyLimit.Exception(retryAfter: TimeSpan.FromHours(1));
         await EnforcePerIpLimitAsync(codes, clientIp, now, ct);
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
@@ -54,8 +52,7 @@ public sealed class SmsLoginService(
             // A code that never left must not count against the resident's limits nor block the next request.
             await codes.Where(c => c.Id == stored.Id).ExecuteDeleteAsync(CancellationToken.None);
             logger.LogWarning(e, "SMS gateway refused the verification code for {Phone}", Masking.MaskPhone(phone));
-            throw new DomainProblemException(ProblemKind.Conflict, "sms_unavailable",
-                new("短信服务暂时不可用，请稍后再试", "The SMS service is temporarily unavailable; please try again later"));
+            throw ResidentsErrors.SmsUnavailable.Exception();
         }
     }
 
@@ -74,9 +71,7 @@ public sealed class SmsLoginService(
         // Sliding window: a slot frees up an hour after the oldest code still inside it.
         var oldest = await recent.OrderBy(c => c.CreatedAt).Select(c => c.CreatedAt).FirstAsync(ct);
         var retryAfter = oldest.AddHours(1) - now;
-        throw new DomainProblemException(ProblemKind.TooManyRequests, "sms_ip_limit",
-            new("此网络请求验证码过于频繁，请稍后再试", "Too many codes were requested from this network; try again later"),
-            retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1));
+        throw ResidentsErrors.SmsIpLimit.Exception(retryAfter: retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Checks the code and returns the account id (creating the account on first sign-in).</summary>

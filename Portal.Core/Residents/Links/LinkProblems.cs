@@ -25,45 +25,34 @@ public static class LinkProblems
     public static readonly Bilingual NotYourself = new("要取消自己与该成员的关联，请使用“移除成员”", "To remove your own link to this person, detach yourself instead");
 
     public static DomainProblemException RequestNotFound() =>
-        new(ProblemKind.NotFound, RequestNotFoundCode, new("未找到该关联申请", "No such link request"));
+        ResidentsErrors.LinkRequestNotFound.Exception();
 
     public static DomainProblemException RequestClosed() =>
-        new(ProblemKind.Conflict, RequestClosedCode, new("该申请已确认、撤回或过期", "This request has been confirmed, withdrawn or has expired"));
+        ResidentsErrors.LinkRequestClosed.Exception();
 
     public static DomainProblemException TooManyPending(int limit, TimeSpan retryAfter) =>
-        new(ProblemKind.TooManyRequests, TooManyPendingCode,
-            new($"待确认的关联申请最多{limit}项，请等待确认、撤回或过期后再试", $"At most {limit} link requests may wait for confirmation; wait until one is confirmed or expires, or withdraw one"),
-            AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkRequestsPendingLimit.Exception(retryAfter: AtLeastASecond(retryAfter), args: [limit]);
 
     public static DomainProblemException DailyLimit(int limit, TimeSpan retryAfter) =>
-        new(ProblemKind.TooManyRequests, DailyLimitCode,
-            new($"本账号24小时内最多添加{limit}位成员（含申请），请稍后再试", $"An account may add at most {limit} people (requests included) in 24 hours; try again later"),
-            AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkDailyLimit.Exception(retryAfter: AtLeastASecond(retryAfter), args: [limit]);
 
     public static DomainProblemException CodeTooFrequent(TimeSpan retryAfter) =>
-        new(ProblemKind.TooManyRequests, CodeTooFrequentCode,
-            new("验证码发送过于频繁，请1分钟后再试", "A code was sent less than a minute ago; try again in a minute"), AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkCodeTooFrequent.Exception(retryAfter: AtLeastASecond(retryAfter));
 
     public static DomainProblemException CodeDailyLimit(TimeSpan retryAfter) =>
-        new(ProblemKind.TooManyRequests, CodeDailyLimitCode,
-            new("该成员今日的验证码次数已达上限，请明天再试", "The daily limit of codes for this person has been reached; try again tomorrow"),
-            AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkCodeDailyLimit.Exception(retryAfter: AtLeastASecond(retryAfter));
 
     public static DomainProblemException NotManager() =>
-        new(ProblemKind.Forbidden, NotManagerCode,
-            new("只有本人或未成年人的监护人可以管理关联账号", "Only the person, or the guardian of a minor, may manage the accounts linked to them"));
+        ResidentsErrors.NotPersonOrGuardian.Exception();
 
     public static DomainProblemException NotRemovable() =>
-        new(ProblemKind.Forbidden, NotRemovableCode,
-            new("您不能移除该账号：本人的关联只能由本人取消，监护人的关联只能由本人（成年后）或监护人自己取消",
-                "You may not remove this account: the person's own link is removed only by the person, a guardian's only by the adult person or by the guardian"));
+        ResidentsErrors.LinkNotRemovable.Exception();
 
     public static DomainProblemException LinkedAccountNotFound() =>
-        new(ProblemKind.NotFound, LinkedAccountNotFoundCode, new("该账号未关联此成员", "That account is not linked to this person"));
+        ResidentsErrors.LinkedAccountNotFound.Exception();
 
     public static DomainProblemException RequesterHasHolder() =>
-        new(ProblemKind.Conflict, RequesterHasHolderCode,
-            new("申请账号已登记了另一位本人，不能再以本人身份关联", "The requesting account already has another person as its holder and cannot link this one as Self"));
+        ResidentsErrors.RequesterHasHolder.Exception();
 
     private static TimeSpan AtLeastASecond(TimeSpan t) => t > TimeSpan.FromSeconds(1) ? t : TimeSpan.FromSeconds(1);
 }

@@ -443,7 +443,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
 
     private static async Task<ResidentAccount> AccountAsync(DbContext db, long accountId, CancellationToken ct) =>
         await db.Set<ResidentAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct)
-        ?? throw new DomainProblemException(ProblemKind.Unauthorized, "bad_token", new("令牌无效", "The token is not valid"));
+        ?? throw ResidentsErrors.BadToken.Exception();
 
     /// <summary>Open as its requester sees it: a rejected request looks pending until it expires.</summary>
     private static bool IsOpen(ResidentLinkRequest r, DateTimeOffset now) =>

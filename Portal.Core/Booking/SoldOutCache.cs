@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Portal.Booking;
+namespace Portal.Core.Booking;
 
 /// <summary>Slots known to be full, kept in process memory so that a flash crowd on a full slot is answered
 /// 409 "slot_full" without a database round trip. A slot is marked when the database refuses a booking

@@ -1,0 +1,12 @@
+using Portal.Core.Common;
+
+namespace Portal.Core.Clinics;
+
+/// <summary>Every error of clinics: a stable code, its status and its message in Chinese and English
+/// (placeholders {0}, {1} are filled by the caller). The API answers each as ProblemDetails through one writer.</summary>
+public static class ClinicsErrors
+{
+    public static readonly DomainError DistrictNotFound = new("district_not_found", ProblemKind.NotFound, "未找到该区", "No such district");
+
+    public static readonly DomainError StreetNotFound = new("street_not_found", ProblemKind.NotFound, "未找到该街道", "No such street (in this district)");
+}
