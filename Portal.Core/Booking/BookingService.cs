@@ -120,7 +120,10 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (offer is null && SingleStatementBooking.Supports(db))
         {
             var confirmation = SmsOutbox.Create(member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, smsArgs, "", now);
-            appointment.Id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct) ?? throw Full(slotId);
+            appointment.Id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct)
+                // The statement takes the place before it inserts; the transaction path inserts first and meets the
+                // unique active key. Ask, so that both paths answer a person already booked alike, full slot or not.
+                ?? throw (await db.Set<Appointment>().AnyAsync(x => x.ActiveKey == appointment.ActiveKey, ct) ? AlreadyBooked() : Full(slotId));
             return Dto(appointment, slot, site, product);
         }
 
