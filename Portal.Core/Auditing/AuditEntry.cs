@@ -44,6 +44,11 @@ public static class AuditActions
     public const string ResidentLinkRemoved = "ResidentLinkRemoved";
     /// <summary>An account removed its own link to a person.</summary>
     public const string ResidentDetached = "ResidentDetached";
+    /// <summary>A vaccine's age band, sex, scarcity or bookability rules were edited.</summary>
+    public const string CatalogueProductRules = "CatalogueProductRules";
+    public const string CatalogueDoseRule = "CatalogueDoseRule";
+    public const string CatalogueSchedule = "CatalogueSchedule";
+    public const string CatalogueSeriesGroup = "CatalogueSeriesGroup";
 }
 
 /// <summary>An append-only audit record (who did what to which record, from where).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Core.Identity;
 using Portal.Core.Residents;
 
 namespace Portal.Core.Vaccines;
@@ -43,7 +44,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         product.RequiredSex = input.RequiredSex;
         product.IsScarce = input.IsScarce;
         product.IsActive = input.IsActive;
-        db.Add(Audit(userName, "catalogue.product.rules", nameof(VaccineProduct), product.Id, $"{product.Code}: {before} -> {Describe(product)}"));
+        db.Add(Audit(userName, AuditActions.CatalogueProductRules, nameof(VaccineProduct), product.Id, $"{product.Code}: {before} -> {Describe(product)}"));
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
     }
@@ -71,7 +72,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         rule.MinIntervalDays = input.MinIntervalDays;
         rule.MaxIntervalMonths = input.MaxIntervalMonths;
         rule.MaxIntervalDays = input.MaxIntervalDays;
-        db.Add(Audit(userName, "catalogue.dose_rule", nameof(DoseRule), rule.Id,
+        db.Add(Audit(userName, AuditActions.CatalogueDoseRule, nameof(DoseRule), rule.Id,
             $"product {productId} schedule {rule.ScheduleId} dose {rule.DoseNumber}: {before} -> {Interval(rule)}"));
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
@@ -105,7 +106,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         for (var dose = schedule.Doses.Count == 0 ? 1 : schedule.Doses.Max(d => d.DoseNumber) + 1; dose <= input.DoseCount; dose++)
             db.Add(new DoseRule { ScheduleId = schedule.Id, DoseNumber = dose, From = IntervalFrom.PreviousDose, MinIntervalMonths = dose == 1 ? 0 : 1 });
         schedule.DoseCount = input.DoseCount;
-        db.Add(Audit(userName, "catalogue.schedule", nameof(DoseSchedule), schedule.Id,
+        db.Add(Audit(userName, AuditActions.CatalogueSchedule, nameof(DoseSchedule), schedule.Id,
             $"product {schedule.ProductId}: {before} -> {Describe(schedule)}"));
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
@@ -119,7 +120,7 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
             throw new DomainValidationException("seriesGroup", new("系列名称须为1至64个字符", "The series group must be 1 to 64 characters"));
         await using var db = await contexts.CreateDbContextAsync(ct);
         var product = await db.Set<VaccineProduct>().FirstOrDefaultAsync(p => p.Id == productId, ct) ?? throw VaccineCatalogue.ProductNotFound();
-        db.Add(Audit(userName, "catalogue.series_group", nameof(VaccineProduct), product.Id, $"{product.Code}: {product.SeriesGroup} -> {seriesGroup}"));
+        db.Add(Audit(userName, AuditActions.CatalogueSeriesGroup, nameof(VaccineProduct), product.Id, $"{product.Code}: {product.SeriesGroup} -> {seriesGroup}"));
         product.SeriesGroup = seriesGroup;
         await db.SaveChangesAsync(ct);
         catalogue.Invalidate();
@@ -134,5 +135,6 @@ public sealed class CatalogueRulesService(IDbContextFactory<DbContext> contexts,
         $"min {r.MinIntervalMonths}m{r.MinIntervalDays}d max {(r.MaxIntervalMonths is null && r.MaxIntervalDays is null ? "none" : $"{r.MaxIntervalMonths ?? 0}m{r.MaxIntervalDays ?? 0}d")}";
 
     private AuditEntry Audit(string userName, string action, string type, long id, string detail) =>
-        new() { At = clock.GetUtcNow(), UserName = userName, Action = action, EntityType = type, EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail = detail };
+        AuditService.Entry(new StaffScope(null, userName, userName, [], null), action, type, id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail, null,
+            clock.GetUtcNow());
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Auditing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -56,7 +57,7 @@ public sealed class RulesEditorBrowserTests
         var refused = await resident.PostAsJsonAsync("/api/v1/appointments", new { slotId, residentId });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("not_eligible", await refused.Content.ReadAsStringAsync());
-        var audit = await factory.WithDbAsync(db => db.AuditEntries.Where(a => a.Action == "catalogue.product.rules").Select(a => a.UserName).ToListAsync());
+        var audit = await factory.WithDbAsync(db => db.AuditEntries.Where(a => a.Action == AuditActions.CatalogueProductRules).Select(a => a.UserName).ToListAsync());
         Assert.Equal(["cdc"], audit);
     }
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Auditing;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
         await using var check = _db.CreateDbContext();
         Assert.Equal(480, (await check.Products.SingleAsync(p => p.Id == product.Id)).MinAgeMonths);
         var audit = await check.AuditEntries.SingleAsync();
-        Assert.Equal("catalogue.product.rules", audit.Action);
+        Assert.Equal(AuditActions.CatalogueProductRules, audit.Action);
         Assert.Contains("-> age 480-", audit.Detail);
     }
 

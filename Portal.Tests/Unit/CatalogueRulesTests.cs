@@ -1,3 +1,4 @@
+using Portal.Core.Auditing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Booking;
@@ -32,7 +33,7 @@ public sealed class CatalogueRulesTests
         Assert.Equal("not_eligible", e.Code);
         await using var ctx = db.CreateDbContext();
         Assert.Equal(480, (await ctx.Products.SingleAsync(p => p.Id == productId)).MinAgeMonths);
-        var audit = await ctx.AuditEntries.SingleAsync(a => a.Action == "catalogue.product.rules");
+        var audit = await ctx.AuditEntries.SingleAsync(a => a.Action == AuditActions.CatalogueProductRules);
         Assert.Equal("cdc", audit.UserName);
         Assert.Contains($"age {product.MinAgeMonths}-", audit.Detail);
         Assert.Contains("-> age 480-", audit.Detail);
@@ -56,7 +57,7 @@ public sealed class CatalogueRulesTests
         Assert.NotSame(before, await catalogue.GetAsync());
         var fromCache = (await catalogue.GetAsync()).Products.SelectMany(p => p.Schedules).SelectMany(s => s.Doses).Single(d => d.Id == rule.Id);
         Assert.Equal(6, fromCache.MaxIntervalMonths);
-        Assert.True(await check.AuditEntries.AnyAsync(a => a.Action == "catalogue.dose_rule" && a.EntityId == rule.Id.ToString()));
+        Assert.True(await check.AuditEntries.AnyAsync(a => a.Action == AuditActions.CatalogueDoseRule && a.EntityId == rule.Id.ToString()));
     }
 
     [Theory]
@@ -122,7 +123,7 @@ public sealed class CatalogueRulesTests
         await rules.UpdateScheduleAsync(band.Id, new ScheduleInput(band.MinAgeMonths, band.MaxAgeMonthsExclusive, 1), "cdc");
         await using var check = db.CreateDbContext();
         Assert.Equal([1], await check.DoseRules.Where(r => r.ScheduleId == band.Id).Select(r => r.DoseNumber).ToListAsync());
-        Assert.Equal(2, await check.AuditEntries.CountAsync(a => a.Action == "catalogue.schedule"));
+        Assert.Equal(2, await check.AuditEntries.CountAsync(a => a.Action == AuditActions.CatalogueSchedule));
     }
 
     [Fact]
