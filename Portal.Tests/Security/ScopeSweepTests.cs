@@ -377,8 +377,9 @@ public abstract partial class ScopeSweepTests(ITestOutputHelper output) : Portal
 
     // ---- who the callers are ----
 
-    /// <summary>A caller and its data scope, read from the credentials the portal issued: the principal the portal
-    /// builds from the console cookie (the one every page and export sees), or the claims of the PDA token.</summary>
+    /// <summary>A caller and the data scope its account was given (the staff account row, not the claims the portal
+    /// derives from it: a sweep that read the scope through the product's own claims would widen with it).</summary>
+    /// <param name="Principal">What the portal authenticated from the console cookie (for the interactive renders).</param>
     private sealed record Caller(string Name, SweepIdentity Identity, DataScopeKind Kind, string? District, long? Site, long? Employer,
         bool MayReveal, string DisplayName, ClaimsPrincipal? Principal)
     {
@@ -393,13 +394,21 @@ public abstract partial class ScopeSweepTests(ITestOutputHelper output) : Portal
 
     private async Task<Caller> CallerAsync(SweepIdentity identity)
     {
+        // The PDA token is the demo doctor's, for the site it signed in at.
+        var userName = identity.Name == SweepIdentities.Pda ? "doctor" : identity.Name;
+        var (account, roles) = await Factory.WithDbAsync(async db =>
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == userName);
+            var names = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name!).ToListAsync();
+            return (user, names);
+        });
+        var mayReveal = roles.Any(Roles.MayRevealPersonalData.Contains);
         if (identity.Name == SweepIdentities.Pda)
         {
             var token = new JsonWebTokenHandler().ReadJsonWebToken(identity.Client.DefaultRequestHeaders.Authorization!.Parameter!);
             var site = long.Parse(token.GetClaim(PdaApi.SiteClaim).Value, CultureInfo.InvariantCulture);
-            var roles = token.Claims.Where(c => c.Type is ClaimTypes.Role or "role").Select(c => c.Value).ToList();
-            return new(identity.Name, identity, DataScopeKind.Site, null, site, null, roles.Any(Roles.MayRevealPersonalData.Contains),
-                token.TryGetClaim(JwtRegisteredClaimNames.Name, out var n) ? n.Value : "", null);
+            Assert.True(site == account.ScopeSiteId, $"the PDA token names site {site}, the doctor's account site {account.ScopeSiteId}");
+            return new(identity.Name, identity, DataScopeKind.Site, null, site, null, mayReveal, account.DisplayName, null);
         }
 
         var cookie = string.Join("; ", identity.Client.DefaultRequestHeaders.GetValues("Cookie"));
@@ -409,12 +418,10 @@ public abstract partial class ScopeSweepTests(ITestOutputHelper output) : Portal
             c.Request.Path = "/account/access-denied";
             c.Request.Headers.Cookie = cookie;
         });
-        var user = http.User;
-        Assert.True(user.Identity?.IsAuthenticated == true, $"{identity.Name}'s cookie did not authenticate");
-        var scope = StaffScope.From(user);
-        Assert.True(scope.IsValid, $"{identity.Name} has no valid data scope");
-        return new(identity.Name, identity, scope.Kind!.Value, scope.DistrictCode, scope.SiteId, scope.EmployerId, scope.MayRevealPersonalData,
-            scope.DisplayName, user);
+        Assert.True(http.User.Identity?.IsAuthenticated == true, $"{identity.Name}'s cookie did not authenticate");
+        return new(identity.Name, identity, account.ScopeKind, account.ScopeKind == DataScopeKind.District ? account.ScopeDistrictCode : null,
+            account.ScopeKind == DataScopeKind.Site ? account.ScopeSiteId : null, account.ScopeKind == DataScopeKind.Employer ? account.ScopeEmployerId : null,
+            mayReveal, account.DisplayName, http.User);
     }
 
     // ---- the rows, and who may see which ----
