@@ -52,7 +52,13 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     private static bool IsOpen(Slot s, DateOnly today, DateTimeOffset now) =>
         !s.IsClosed && s.Date >= today && (s.ReleaseAt is null || s.ReleaseAt <= now);
 
-    public async Task<AppointmentDto> BookAsync(long accountId, BookRequest request, CancellationToken ct = default)
+    /// <summary>Books, or throws the booking's errors; a full slot is <see cref="BookingErrors.SlotFull"/>.</summary>
+    public async Task<AppointmentDto> BookAsync(long accountId, BookRequest request, CancellationToken ct = default) =>
+        await TryBookAsync(accountId, request, ct) ?? throw SlotFull();
+
+    /// <summary>As <see cref="BookAsync"/>, but a full slot is null rather than an exception: under a flash crowd most
+    /// attempts meet a full slot, and the booking endpoint answers them without the cost of throwing (ADR 0006).</summary>
+    public async Task<AppointmentDto?> TryBookAsync(long accountId, BookRequest request, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
         if (request.SlotId is not > 0) errors.Add(new("slotId", new("请选择预约时段", "Choose a slot")));
@@ -61,7 +67,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         var slotId = request.SlotId!.Value;
         var residentId = request.ResidentId!.Value;
         // A slot known to be full is answered from memory: a flash crowd on it never reaches the database.
-        if (soldOut?.IsKnownFull(slotId) == true) throw SlotFull();
+        if (soldOut?.IsKnownFull(slotId) == true) return null;
 
         // A flash crowd makes this the hottest path in the system, so it reads once before it writes, and the rules
         // come from the in-memory catalogue, taken before this request holds a connection.
@@ -120,10 +126,15 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (offer is null && SingleStatementBooking.Supports(db))
         {
             var confirmation = SmsOutbox.Create(member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, smsArgs, "", now);
-            appointment.Id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct)
+            var id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct);
+            if (id is null)
+            {
                 // The statement takes the place before it inserts; the transaction path inserts first and meets the
                 // unique active key. Ask, so that both paths answer a person already booked alike, full slot or not.
-                ?? throw (await db.Set<Appointment>().AnyAsync(x => x.ActiveKey == appointment.ActiveKey, ct) ? AlreadyBooked() : Full(slotId));
+                if (await db.Set<Appointment>().AnyAsync(x => x.ActiveKey == appointment.ActiveKey, ct)) throw AlreadyBooked();
+                return Full(slotId);
+            }
+            appointment.Id = id.Value;
             return Dto(appointment, slot, site, product);
         }
 
@@ -162,7 +173,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (taken == 0)
         {
             await tx.RollbackAsync(ct);
-            throw Full(slotId);
+            return Full(slotId);
         }
         await tx.CommitAsync(ct);
         return Dto(appointment, slot, site, product);
@@ -174,10 +185,10 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
     internal static DomainProblemException SlotFull() => BookingErrors.SlotFull.Exception();
 
     /// <summary>The database refused the place: remember the slot as full for a moment (<see cref="SoldOutCache"/>).</summary>
-    private DomainProblemException Full(long slotId)
+    private AppointmentDto? Full(long slotId)
     {
         soldOut?.MarkFull(slotId);
-        return SlotFull();
+        return null;
     }
 
     internal static DomainProblemException AlreadyBooked() =>

@@ -49,11 +49,12 @@ public static class AppointmentsApi
     private static async Task<Ok<IReadOnlyList<SlotDto>>> ListSlots(long id, DateOnly? from, DateOnly? to, long? productId, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ListSlotsAsync(id, from, to, productId, ct));
 
-    private static async Task<Created<AppointmentDto>> Book(BookRequest request, ClaimsPrincipal user, BookingService booking, CancellationToken ct)
-    {
-        var appointment = await booking.BookAsync(user.AccountId(), request, ct);
-        return TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment);
-    }
+    private static async Task<Results<Created<AppointmentDto>, ProblemHttpResult>> Book(BookRequest request, ClaimsPrincipal user, BookingService booking,
+        CancellationToken ct) =>
+        await booking.TryBookAsync(user.AccountId(), request, ct) is { } appointment
+            ? TypedResults.Created($"/api/v1/appointments/{appointment.Id}", appointment)
+            // Built per answer: writing a ProblemDetails adds to its extensions (traceId), so one instance cannot be shared.
+            : ProblemWriter.Result(BookingErrors.SlotFull);
 
     private static async Task<Ok<AppointmentDto>> Get(long id, ClaimsPrincipal user, AppointmentService appointments, CancellationToken ct) =>
         TypedResults.Ok(await appointments.GetAsync(user.AccountId(), id, ct));
