@@ -218,7 +218,8 @@ public static class InputRules
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                if (TextRules.Check(element.GetString(), rule, out _) is { } error) (errors ??= []).Add(new FieldError(field, error));
+                var error = TryGetString(element, out var text) ? TextRules.Check(text, rule, out _) : TextRules.InvalidCharacters;
+                if (error is not null) (errors ??= []).Add(new FieldError(field, error));
                 break;
             case JsonValueKind.Array when depth < MaxDepth:
                 var n = 0;
@@ -239,6 +240,22 @@ public static class InputRules
             case JsonValueKind.Array or JsonValueKind.Object:
                 (errors ??= []).Add(new FieldError(field, new Bilingual("嵌套层次过深", "Nested too deeply")));
                 break;
+        }
+    }
+
+    /// <summary>Reads a JSON string; false for one whose escapes hold a lone surrogate ("\ud800"), which parses as a
+    /// JsonElement but throws when read as a string.</summary>
+    private static bool TryGetString(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
         }
     }
 
