@@ -26,7 +26,7 @@ builder.Services.AddPortalIdentity(builder.Configuration);
 builder.Services.AddScoped<StaffAccountSeeder>();
 builder.Services.AddApiProblems();
 builder.Services.AddBookingProtection(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddInputRuleLimits());
 builder.Services.AddPortalHealth();
 builder.Services.AddLiveUpdates(builder.Configuration);
 builder.Services.AddExports();

@@ -140,7 +140,8 @@ public static class TextRules
 
     private static Bilingual TooLong(int max) => new($"不能超过{max}个字符", $"At most {max} characters");
 
-    private static readonly Bilingual InvalidCharacters =
+    /// <summary>The message for text holding a control character or an invalid encoding (a lone surrogate).</summary>
+    public static readonly Bilingual InvalidCharacters =
         new("含有不允许的字符（控制字符或无效编码）", "Contains characters that are not allowed (control characters or invalid encoding)");
 
     private static readonly Bilingual NameCharacters =

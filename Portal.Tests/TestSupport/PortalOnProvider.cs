@@ -11,12 +11,15 @@ public abstract class PortalOnProvider : IAsyncLifetime
 
     protected abstract DatabaseProvider Provider { get; }
 
+    /// <summary>Configuration the class's portal starts with on top of the test defaults (null: none).</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     /// <summary>The portal on <see cref="Provider"/>; null only when the tests are skipped.</summary>
     protected PortalFactory Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider);
+        (var factory, _skip) = await ProviderFactories.CreateAsync(Provider, Settings);
         if (factory is null) return;
         Factory = factory;
         await ArrangeAsync();

@@ -6,12 +6,12 @@ namespace Portal.Tests.TestSupport;
 /// the portal on that provider, or the reason it cannot run here. Under CI=true a missing PostgreSQL is a failure.</summary>
 public static class ProviderFactories
 {
-    public static async Task<(PortalFactory? Factory, string? SkipReason)> CreateAsync(DatabaseProvider provider)
+    public static async Task<(PortalFactory? Factory, string? SkipReason)> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
     {
         if (provider != DatabaseProvider.PostgreSql)
-            return (PortalFactory.Sqlite(), null);
+            return (PortalFactory.Sqlite(settings), null);
         if (!PostgresServer.IsAvailable(out var reason))
             return TestEnvironment.IsCi ? throw new InvalidOperationException($"CI=true but PostgreSQL is missing: {reason}") : (null, reason);
-        return (await PortalFactory.PostgreSqlAsync(), null);
+        return (await PortalFactory.PostgreSqlAsync(settings), null);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
@@ -7,7 +8,7 @@ namespace Portal.Api;
 
 /// <summary>Every API error is ProblemDetails, in Chinese and English, with field-level messages where a
 /// field is at fault. Domain exceptions become 4xx; malformed JSON and wrong types become 400, never 500.</summary>
-public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -20,7 +21,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             },
             DomainProblemException p => ProblemWriter.Create(p),
-            BadHttpRequestException b => BadRequest(b),
+            BadHttpRequestException b => BadRequest(b, http),
             _ => null,
         };
         if (problem is null) return false;
@@ -30,10 +31,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    private ProblemDetails BadRequest(BadHttpRequestException b)
+    private ProblemDetails BadRequest(BadHttpRequestException b, HttpContext http)
     {
         logger.LogDebug(b, "Bad request");
-        var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : "body";
+        var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : ParameterName(b, http) ?? "body";
         var message = b.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? new Bilingual("请求内容过大", "The request body is too large")
             : b.InnerException is JsonException
@@ -46,6 +47,21 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             Detail = b.Message,
         };
     }
+
+    /// <summary>The parameter a binding failure is about, as the caller spelled it: the framework names it only in its
+    /// message ("Failed to bind parameter "long? siteId" from "abc"."), by its CLR name ([AsParameters] properties are
+    /// PascalCase), so the query key it matches case-insensitively is preferred.</summary>
+    private static string? ParameterName(BadHttpRequestException b, HttpContext http)
+    {
+        if (BindingMessage().Match(b.Message) is not { Success: true } match) return null;
+        var name = match.Groups["name"].Value;
+        return http.Request.Query.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+            ?? JsonNamingPolicy.CamelCase.ConvertName(name);
+    }
+
+    // A missing body ("... was not provided from body.") stays "body": the name of the handler's argument means nothing to a caller.
+    [GeneratedRegex("^(?:Failed to bind parameter \"[^\"]* (?<name>[^ \"]+)\" from|Required parameter \"[^\"]* (?<name>[^ \"]+)\" was not provided from (?!body))")]
+    private static partial Regex BindingMessage();
 }
 
 public static class ApiProblemsExtensions
