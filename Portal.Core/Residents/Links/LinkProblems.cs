@@ -31,16 +31,16 @@ public static class LinkProblems
         ResidentsErrors.LinkRequestClosed.Exception();
 
     public static DomainProblemException TooManyPending(int limit, TimeSpan retryAfter) =>
-        ResidentsErrors.LinkRequestsPendingLimit.Exception(retryAfter: AtLeastASecond(retryAfter), args: [limit]);
+        ResidentsErrors.LinkRequestsPendingLimit.Exception(retryAfter: retryAfter, args: [limit]);
 
     public static DomainProblemException DailyLimit(int limit, TimeSpan retryAfter) =>
-        ResidentsErrors.LinkDailyLimit.Exception(retryAfter: AtLeastASecond(retryAfter), args: [limit]);
+        ResidentsErrors.LinkDailyLimit.Exception(retryAfter: retryAfter, args: [limit]);
 
     public static DomainProblemException CodeTooFrequent(TimeSpan retryAfter) =>
-        ResidentsErrors.LinkCodeTooFrequent.Exception(retryAfter: AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkCodeTooFrequent.Exception(retryAfter: retryAfter);
 
     public static DomainProblemException CodeDailyLimit(TimeSpan retryAfter) =>
-        ResidentsErrors.LinkCodeDailyLimit.Exception(retryAfter: AtLeastASecond(retryAfter));
+        ResidentsErrors.LinkCodeDailyLimit.Exception(retryAfter: retryAfter);
 
     public static DomainProblemException NotManager() =>
         ResidentsErrors.NotPersonOrGuardian.Exception();
@@ -54,5 +54,4 @@ public static class LinkProblems
     public static DomainProblemException RequesterHasHolder() =>
         ResidentsErrors.RequesterHasHolder.Exception();
 
-    private static TimeSpan AtLeastASecond(TimeSpan t) => t > TimeSpan.FromSeconds(1) ? t : TimeSpan.FromSeconds(1);
 }
