@@ -17,6 +17,8 @@ using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Statistics;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
+using Portal.Core.Waitlist;
 
 namespace Portal.Data;
 

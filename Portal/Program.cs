@@ -59,7 +59,7 @@ app.MapPortalHealth();
 var api = app.MapGroup("").WithInputRules();
 api.MapResidentAuthApi();
 api.MapResidentsApi();
-api.MapAppointmentsApi();
+api.MapBookingApi();
 api.MapScheduleApi();
 api.MapPdaApi();
 api.MapResidentServicesApi();

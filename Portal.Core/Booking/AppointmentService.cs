@@ -7,6 +7,7 @@ using Portal.Core.Messaging;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
 
 namespace Portal.Core.Booking;
 

@@ -6,6 +6,8 @@ using Portal.Core.Messaging;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
+using Portal.Core.Waitlist;
 
 namespace Portal.Core.Booking;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Portal.Core.Common;
 using Portal.Core.Messaging;
+using Portal.Core.Slots;
 
 namespace Portal.Core.Booking;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Core.Archives;
-using Portal.Core.Clinics;
+using Portal.Core.Sites;
 using Portal.Core.Consents;
 using Portal.Core.Content;
 using Portal.Core.Feedback;
@@ -25,7 +25,7 @@ public static class ResidentServicesRegistration
         services.AddSingleton(_ => new CertificateSigner(CertificateSigner.LoadKey(configuration[SigningKeySetting], persistPath)));
         services.AddScoped<CertificateService>();
         services.AddScoped<RecordsService>();
-        services.AddScoped<ClinicService>();
+        services.AddScoped<SiteDirectory>();
         services.AddScoped<ContentService>();
         services.AddScoped<TraceabilityService>();
         services.AddScoped<ArchiveService>();

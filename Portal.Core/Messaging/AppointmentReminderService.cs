@@ -5,6 +5,7 @@ using Portal.Core.Booking;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
 
 namespace Portal.Core.Messaging;
 

@@ -12,7 +12,7 @@ public sealed class WaitlistOptions
     public int ProcessIntervalSeconds { get; set; } = 60;
 }
 
-/// <summary>Kinds of <see cref="Portal.Core.Booking.WaitlistEvent"/> rows ("booked" is written by BookingService).</summary>
+/// <summary>Kinds of <see cref="Portal.Core.Waitlist.WaitlistEvent"/> rows ("booked" is written by BookingService).</summary>
 public static class WaitlistEventKinds
 {
     public const string Registered = "registered";

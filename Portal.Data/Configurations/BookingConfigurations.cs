@@ -5,6 +5,8 @@ using Portal.Core.Booking;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
+using Portal.Core.Waitlist;
 
 namespace Portal.Data.Configurations;
 

@@ -11,6 +11,7 @@ using Portal.Core.Residents.IdDocuments;
 using Portal.Core.Sites;
 using Portal.Core.Statistics;
 using Portal.Core.Vaccines;
+using Portal.Core.Slots;
 
 namespace Portal.Data.Seed;
 

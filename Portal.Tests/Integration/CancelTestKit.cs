@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Integration;
 

@@ -8,6 +8,7 @@ using Portal.Core.Common;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Integration;
 

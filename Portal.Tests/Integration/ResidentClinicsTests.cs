@@ -7,6 +7,7 @@ using Portal.Core.Common;
 using Portal.Core.Content;
 using Portal.Data;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Integration;
 

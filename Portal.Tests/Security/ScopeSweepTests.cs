@@ -32,6 +32,7 @@ using Portal.Exports;
 using Portal.Live;
 using Portal.Tests.TestSupport;
 using Xunit.Abstractions;
+using Portal.Core.Waitlist;
 
 namespace Portal.Tests.Security;
 

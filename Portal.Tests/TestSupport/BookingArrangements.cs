@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.TestSupport;
 

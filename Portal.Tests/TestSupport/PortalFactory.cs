@@ -67,7 +67,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     {
         var site = await db.Sites.OrderBy(s => s.Code).FirstAsync();
         var product = await db.Products.FirstAsync(p => p.Code == "COVID-BIBP");
-        var slot = new Core.Booking.Slot
+        var slot = new Core.Slots.Slot
         {
             SiteId = site.Id, ProductId = product.Id, Date = Core.Common.ChinaTime.Today(TimeProvider.System),
             StartTime = new TimeOnly(0, 0), EndTime = new TimeOnly(23, 59), Capacity = capacity,

@@ -7,6 +7,8 @@ using Portal.Core.Messaging;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
+using Portal.Core.Waitlist;
 
 namespace Portal.Tests.Unit;
 

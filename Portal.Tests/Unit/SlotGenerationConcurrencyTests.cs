@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Unit;
 

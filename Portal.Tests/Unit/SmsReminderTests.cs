@@ -8,6 +8,7 @@ using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Messaging;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Unit;
 

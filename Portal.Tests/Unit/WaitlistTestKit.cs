@@ -6,6 +6,7 @@ using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Waitlist;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 namespace Portal.Tests.Unit;
 

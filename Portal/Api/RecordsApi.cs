@@ -27,7 +27,7 @@ public static class ResidentServicesApi
     {
         app.MapRecordsApi();
         app.MapCertificatesApi();
-        app.MapClinicsApi();
+        app.MapSitesApi();
         app.MapContentApi();
         app.MapTraceabilityApi();
         app.MapArchivesApi();

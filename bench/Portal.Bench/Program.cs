@@ -14,6 +14,7 @@ using Portal.Core.Sites;
 using Portal.Data;
 using Portal.Identity;
 using Portal.Tests.TestSupport;
+using Portal.Core.Slots;
 
 // dotnet run -c Release --project bench/Portal.Bench -- booking [--provider postgres] [--residents N] [--places M]
 //     [--concurrency C] [--warmup-rounds R] [--warmup-residents W] [--warmup-places P] [--json]

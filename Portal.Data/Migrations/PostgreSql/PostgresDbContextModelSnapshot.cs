@@ -489,7 +489,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("IdempotencyRecords");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -554,7 +554,7 @@ namespace Portal.Data.Migrations.PostgreSql
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -607,7 +607,7 @@ namespace Portal.Data.Migrations.PostgreSql
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistCampaign", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistCampaign", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -661,7 +661,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("WaitlistCampaigns");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -706,7 +706,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("WaitlistEntries");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEvent", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -739,7 +739,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("WaitlistEvents");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistOffer", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistOffer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -2805,14 +2805,14 @@ namespace Portal.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Portal.Core.Booking.Slot", null)
+                    b.HasOne("Portal.Core.Slots.Slot", null)
                         .WithMany()
                         .HasForeignKey("SlotId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2827,7 +2827,7 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2842,7 +2842,7 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.HasOne("Portal.Core.Residents.Resident", null)
                         .WithMany()

@@ -494,7 +494,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("IdempotencyRecords");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -560,7 +560,7 @@ namespace Portal.Data.Migrations.SqlServer
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -613,7 +613,7 @@ namespace Portal.Data.Migrations.SqlServer
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistCampaign", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistCampaign", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -667,7 +667,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistCampaigns");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -712,7 +712,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistEntries");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEvent", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -745,7 +745,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistEvents");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistOffer", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistOffer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -2812,14 +2812,14 @@ namespace Portal.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Portal.Core.Booking.Slot", null)
+                    b.HasOne("Portal.Core.Slots.Slot", null)
                         .WithMany()
                         .HasForeignKey("SlotId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2834,7 +2834,7 @@ namespace Portal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2849,7 +2849,7 @@ namespace Portal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.HasOne("Portal.Core.Residents.Resident", null)
                         .WithMany()

@@ -491,7 +491,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("IdempotencyRecords");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -557,7 +557,7 @@ namespace Portal.Data.Migrations.SqlServer
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -610,7 +610,7 @@ namespace Portal.Data.Migrations.SqlServer
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistCampaign", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistCampaign", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -664,7 +664,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistCampaigns");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -709,7 +709,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistEntries");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEvent", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -742,7 +742,7 @@ namespace Portal.Data.Migrations.SqlServer
                     b.ToTable("WaitlistEvents");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistOffer", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistOffer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -2809,14 +2809,14 @@ namespace Portal.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Portal.Core.Booking.Slot", null)
+                    b.HasOne("Portal.Core.Slots.Slot", null)
                         .WithMany()
                         .HasForeignKey("SlotId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2831,7 +2831,7 @@ namespace Portal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2846,7 +2846,7 @@ namespace Portal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.HasOne("Portal.Core.Residents.Resident", null)
                         .WithMany()

@@ -471,7 +471,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("IdempotencyRecords");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -534,7 +534,7 @@ namespace Portal.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -585,7 +585,7 @@ namespace Portal.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistCampaign", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistCampaign", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -637,7 +637,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistCampaigns");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -680,7 +680,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistEntries");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEvent", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -711,7 +711,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistEvents");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistOffer", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistOffer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -2703,14 +2703,14 @@ namespace Portal.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Portal.Core.Booking.Slot", null)
+                    b.HasOne("Portal.Core.Slots.Slot", null)
                         .WithMany()
                         .HasForeignKey("SlotId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2725,7 +2725,7 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2740,7 +2740,7 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.HasOne("Portal.Core.Residents.Resident", null)
                         .WithMany()

@@ -468,7 +468,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("IdempotencyRecords");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -531,7 +531,7 @@ namespace Portal.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -582,7 +582,7 @@ namespace Portal.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistCampaign", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistCampaign", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -634,7 +634,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistCampaigns");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -677,7 +677,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistEntries");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEvent", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -708,7 +708,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("WaitlistEvents");
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistOffer", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistOffer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -2700,14 +2700,14 @@ namespace Portal.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Portal.Core.Booking.Slot", null)
+                    b.HasOne("Portal.Core.Slots.Slot", null)
                         .WithMany()
                         .HasForeignKey("SlotId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.Slot", b =>
+            modelBuilder.Entity("Portal.Core.Slots.Slot", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2722,7 +2722,7 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.SlotTemplate", b =>
+            modelBuilder.Entity("Portal.Core.Slots.SlotTemplate", b =>
                 {
                     b.HasOne("Portal.Core.Vaccines.VaccineProduct", null)
                         .WithMany()
@@ -2737,7 +2737,7 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Booking.WaitlistEntry", b =>
+            modelBuilder.Entity("Portal.Core.Waitlist.WaitlistEntry", b =>
                 {
                     b.HasOne("Portal.Core.Residents.Resident", null)
                         .WithMany()

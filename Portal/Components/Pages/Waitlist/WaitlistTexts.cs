@@ -1,6 +1,7 @@
 using System.Globalization;
 using Portal.Core.Booking;
 using Portal.Core.Common;
+using Portal.Core.Waitlist;
 
 namespace Portal.Components.Pages.Waitlist;
 

@@ -1,6 +1,6 @@
 using Portal.Core.Common;
 
-namespace Portal.Core.Booking;
+namespace Portal.Core.Waitlist;
 
 public enum WaitlistStatus
 {

@@ -1,23 +1,17 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Identity;
-using Portal.Data;
-using Portal.Core.Areas;
 
 namespace Portal.Api;
 
-public sealed record SiteSummary(long Id, string Code, string Name, string DistrictCode, string DistrictName, string Address, string Phone);
-
-public static class AppointmentsApi
+public static class BookingApi
 {
-    public static IEndpointRouteBuilder MapAppointmentsApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapBookingApi(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/api/v1/sites").WithTags("Resident: sites and slots").AllowAnonymous();
-        sites.MapGet("/", ListSites).WithName("ListSites").WithSummary("接种点列表 / Vaccination sites");
         sites.MapGet("/{id:long}/slots", ListSlots).WithName("ListSlots").WithSummary("号源 / Slots of a site")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -38,13 +32,6 @@ public static class AppointmentsApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
-
-    private static async Task<Ok<List<SiteSummary>>> ListSites([TextInput(District.CodeLength, TextKind.Code)] string? district, PortalDbContext db, CancellationToken ct) =>
-        // Sorted before the projection: EF cannot order by a member of a record built in the query.
-        TypedResults.Ok(await db.Sites.AsNoTracking().Where(s => s.IsActive && (district == null || s.DistrictCode == district))
-            .OrderBy(s => s.Code)
-            .Join(db.Districts, s => s.DistrictCode, d => d.Code, (s, d) => new SiteSummary(s.Id, s.Code, s.Name, s.DistrictCode, d.Name, s.Address, s.Phone))
-            .ToListAsync(ct));
 
     private static async Task<Ok<IReadOnlyList<SlotDto>>> ListSlots(long id, DateOnly? from, DateOnly? to, long? productId, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ListSlotsAsync(id, from, to, productId, ct));
