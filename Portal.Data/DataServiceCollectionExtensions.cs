@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Data.Interceptors;
 
 namespace Portal.Data;
@@ -13,6 +14,8 @@ public static class DataServiceCollectionExtensions
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
+        // The product's one clock (tests replace it); every rule turns it into China time through ChinaTime.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AuditableEntityInterceptor>();
         services.AddSingleton<InputLimitsInterceptor>();
 

@@ -143,13 +143,3 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
     private static IReadOnlyList<EligibilityReasonDto> ToDtos(IReadOnlyList<EligibilityReason> reasons) =>
         reasons.Select(r => new EligibilityReasonDto(r.Code, r.Message.Zh, r.Message.En, r.Blocking, r.Date)).ToList();
 }
-
-public static class EligibilityServiceCollectionExtensions
-{
-    /// <summary>Registers <see cref="EligibilityService"/> (booking and injection call the engine directly).</summary>
-    public static IServiceCollection AddEligibility(this IServiceCollection services)
-    {
-        services.AddScoped<EligibilityService>();
-        return services;
-    }
-}

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Tests.TestSupport;
 using static Portal.Tests.Integration.CancelTestKit;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
-using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Data;
 using Portal.Tests.TestSupport;

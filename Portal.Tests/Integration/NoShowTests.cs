@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Data;
 using Portal.Core.Common;

@@ -82,6 +82,42 @@ public abstract class ResidentClinicsTests : PortalOnProvider
     }
 
     [SkippableFact]
+    public async Task Site_list_and_clinic_finder_list_the_same_sites_by_one_rule()
+    {
+        SkipUnlessAvailable();
+        var (district, ended, closed) = await Factory.WithDbAsync(async db =>
+        {
+            var sites = await db.Sites.Where(s => s.IsActive).OrderBy(s => s.Code).ToListAsync();
+            var districtCode = sites[0].DistrictCode;
+            var inDistrict = sites.Where(s => s.DistrictCode == districtCode).ToList();
+            Assert.True(inDistrict.Count >= 1);
+            // A temporary site whose last day has passed, and one switched off: neither is listed by either endpoint.
+            var yesterday = ChinaTime.Today(TimeProvider.System).AddDays(-1);
+            var template = inDistrict[0];
+            var endedSite = new Portal.Core.Sites.Site { Code = "T-ENDED", Name = "已结束临时点", DistrictCode = districtCode, StreetCode = template.StreetCode,
+                Address = "a", Kind = Portal.Core.Sites.SiteKind.Temporary, ActiveTo = yesterday };
+            var closedSite = new Portal.Core.Sites.Site { Code = "T-OFF", Name = "已停用接种点", DistrictCode = districtCode, StreetCode = template.StreetCode,
+                Address = "a", Kind = Portal.Core.Sites.SiteKind.Clinic, IsActive = false };
+            db.Sites.AddRange(endedSite, closedSite);
+            await db.SaveChangesAsync();
+            return (districtCode, endedSite.Id, closedSite.Id);
+        });
+
+        var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/sites?district={district}");
+        var finder = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/clinics?district={district}");
+        var listed = list.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).Order().ToList();
+        var found = finder.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).Order().ToList();
+        Assert.NotEmpty(listed);
+        Assert.Equal(listed, found);
+        Assert.DoesNotContain(ended, listed);
+        Assert.DoesNotContain(closed, listed);
+        await ResidentTestKit.AssertProblemAsync(await _client.GetAsync($"/api/v1/clinics/{ended}"), HttpStatusCode.NotFound);
+        // An unknown district is a 404 on both (the plain list answered an empty 200 before they shared the rule).
+        await ResidentTestKit.AssertProblemAsync(await _client.GetAsync("/api/v1/sites?district=999999"), HttpStatusCode.NotFound);
+        await ResidentTestKit.AssertProblemAsync(await _client.GetAsync("/api/v1/clinics?district=999999"), HttpStatusCode.NotFound);
+    }
+
+    [SkippableFact]
     public async Task Knowledge_articles_by_programme()
     {
         SkipUnlessAvailable();

@@ -212,12 +212,12 @@ public class ExcelExportTests : IAsyncLifetime
         builder.Services.AddSingleton<IDbContextFactory<DbContext>>(data);
         builder.Services.AddSingleton<IPersonalDataProtector>(data.Protector);
         builder.Services.AddSingleton<TimeProvider>(data.Clock);
+        builder.Services.AddInjections().AddAuditing().AddExports();
         if (exportRowLimit is { } limit)
         {
             builder.Services.AddScoped(sp => new InjectionQueryService(
                 sp.GetRequiredService<IDbContextFactory<DbContext>>(), data.Protector, data.Clock) { ExportRowLimit = limit });
         }
-        builder.Services.AddExports();
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
         builder.Services.AddAuthorization(o => o.AddPolicy(Policies.ViewInjections, p => p.RequireRole(Roles.CityAdmin, Roles.DistrictAdmin, Roles.SiteAdmin, Roles.Doctor, Roles.EmployerAdmin)));

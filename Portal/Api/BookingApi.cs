@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Identity;

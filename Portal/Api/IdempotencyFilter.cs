@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 

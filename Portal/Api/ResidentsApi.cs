@@ -25,6 +25,7 @@ public static class ResidentsApi
         group.MapGet("/appointments", ListAppointments).WithName("ListMyAppointments").WithSummary("我的预约 / My appointments");
         group.MapGet("/qr", GetQr).WithName("GetQrCode").WithSummary("接种码（签名、5分钟有效）/ Signed vaccination QR payload, valid 5 minutes")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapResidentAuthApi();
         app.MapResidentLinksApi();
         return group;
     }

@@ -2,7 +2,6 @@ using Portal.Api;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Identity;
@@ -42,16 +41,6 @@ public sealed record ExportServices(InjectionQueryService Queries, AuditService 
 public static class ExportsApi
 {
     public const string InjectionEntityType = "Injection";
-
-    /// <summary>The services behind the exports and the injections page.</summary>
-    public static IServiceCollection AddExports(this IServiceCollection services)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddScoped<InjectionQueryService>();
-        services.TryAddScoped<AuditService>();
-        services.TryAddSingleton<ExcelExporter>();
-        return services;
-    }
 
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
     {

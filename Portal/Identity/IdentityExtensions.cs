@@ -1,3 +1,4 @@
+using Portal.Core.Residents;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -24,11 +25,16 @@ public static class IdentityExtensions
         var tokenOptions = configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new TokenOptions();
         services.AddSingleton(tokenOptions);
         services.AddSingleton<TokenService>();
+        // The resident's signed QR payload (scanned by the PDA) uses a key derived from the token key, so it lives with it.
+        services.AddSingleton(sp => new QrPayloadService(
+            System.Security.Cryptography.HMACSHA256.HashData(sp.GetRequiredService<TokenOptions>().Key().Key, "blazorvax-qr-v1"u8.ToArray()),
+            sp.GetRequiredService<TimeProvider>()));
         var securitySection = configuration.GetSection(SecurityOptions.Section);
         services.Configure<SecurityOptions>(securitySection);
         var security = securitySection.Get<SecurityOptions>() ?? new SecurityOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddScoped<AuditService>();
+        // The first start's demo and administrator accounts (DatabaseInitializer).
+        services.AddScoped<StaffAccountSeeder>();
         services.AddScoped<SignInGuard>();
         services.AddScoped<ConsoleSignIn>();
         services.AddScoped<StaffAccessService>();

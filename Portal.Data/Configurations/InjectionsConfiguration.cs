@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Core.Areas;
-using Portal.Core.Consents;
 using Portal.Core.Injections;
-using Portal.Core.Queueing;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Vaccines;
@@ -52,54 +50,6 @@ internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<Adver
         b.Property(x => x.ReportedByUserId).HasMaxLength(64);
         b.HasIndex(x => x.InjectionId);
         b.HasOne<Injection>().WithMany().HasForeignKey(x => x.InjectionId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-internal sealed class ConsentFormConfiguration : IEntityTypeConfiguration<ConsentForm>
-{
-    public void Configure(EntityTypeBuilder<ConsentForm> b)
-    {
-        b.Property(x => x.ProgrammeCode).HasMaxLength(32);
-        b.Property(x => x.Title).HasMaxLength(128);
-        b.HasIndex(x => new { x.ProgrammeCode, x.Version }).IsUnique();
-    }
-}
-
-internal sealed class ConsentConfiguration : IEntityTypeConfiguration<Consent>
-{
-    public void Configure(EntityTypeBuilder<Consent> b)
-    {
-        b.Property(x => x.SignatureRef).HasMaxLength(256);
-        b.HasIndex(x => x.ResidentId);
-        b.HasOne<ConsentForm>().WithMany().HasForeignKey(x => x.FormId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-internal sealed class QuestionnaireConfiguration : IEntityTypeConfiguration<Questionnaire>
-{
-    public void Configure(EntityTypeBuilder<Questionnaire> b)
-    {
-        b.Property(x => x.ProgrammeCode).HasMaxLength(32);
-        b.Property(x => x.Title).HasMaxLength(128);
-    }
-}
-
-internal sealed class QuestionnaireResponseConfiguration : IEntityTypeConfiguration<QuestionnaireResponse>
-{
-    public void Configure(EntityTypeBuilder<QuestionnaireResponse> b)
-    {
-        b.HasIndex(x => new { x.ResidentId, x.QuestionnaireId });
-        b.HasOne<Questionnaire>().WithMany().HasForeignKey(x => x.QuestionnaireId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-internal sealed class QueueTicketConfiguration : IEntityTypeConfiguration<QueueTicket>
-{
-    public void Configure(EntityTypeBuilder<QueueTicket> b)
-    {
-        b.Property(x => x.Window).HasMaxLength(16);
-        b.HasIndex(x => new { x.SiteId, x.Date, x.Stage, x.Number }).IsUnique();
-        b.HasIndex(x => new { x.SiteId, x.Date, x.Status });
     }
 }
 

@@ -7,9 +7,9 @@ using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
-public static class QuestionnairesApi
+public static class ConsentsApi
 {
-    public static IEndpointRouteBuilder MapQuestionnairesApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapConsentsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/questionnaires", List).AllowAnonymous().WithTags("Resident: questionnaires").WithName("ListQuestionnaires")
             .WithSummary("预约接种问卷 / Pre-booking health questionnaires").ProducesProblem(StatusCodes.Status404NotFound);

@@ -3,11 +3,11 @@ using Portal.Core.Messaging;
 
 namespace Portal.Messaging;
 
-public static class SmsServiceCollectionExtensions
+public static class MessagingRegistration
 {
     /// <summary>The SMS gateway chosen by "Sms:Gateway" (File in Development unless set; Http otherwise), the
     /// outbox dispatcher and the daily reminder job.</summary>
-    public static IServiceCollection AddSms(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env, string dataFolder)
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env, string dataFolder)
     {
         var section = configuration.GetSection(SmsOptions.SectionName);
         services.AddOptions<SmsOptions>().Bind(section);

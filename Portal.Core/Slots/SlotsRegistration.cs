@@ -1,13 +1,14 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Jobs;
-using Portal.Core.Slots;
 
-namespace Portal.Slots;
+namespace Portal.Core.Slots;
 
-public static class SlotManagementExtensions
+public static class SlotsRegistration
 {
-    /// <summary>Slot administration, stock-capacity figures and the daily slot generation job
+    /// <summary>Slot administration (号源), stock-capacity figures and the daily slot generation job
     /// (configuration section "Slots": GenerateDaysAhead, CapacityFollowsStock, GenerateInBackground).</summary>
-    public static IServiceCollection AddSlotManagement(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSlots(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SlotOptions>(configuration.GetSection(SlotOptions.Section));
         services.AddScoped<SlotAdminService>();

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Jobs;
-using Portal.Core.Waitlist;
 
-namespace Portal.Waitlist;
+namespace Portal.Core.Waitlist;
 
-public static class WaitlistServiceCollectionExtensions
+public static class WaitlistRegistration
 {
     /// <summary>The scarce-vaccine waitlist: resident and staff services, and the job that expires offers and passes places on
     /// ("Waitlist:JobEnabled", default true).</summary>

@@ -9,9 +9,9 @@ namespace Portal.Api;
 
 /// <summary>The eligibility and schedule engine for residents: next doses, "may I have this on that date?",
 /// and the public children's programme by birth date.</summary>
-public static class ScheduleApi
+public static class EligibilityApi
 {
-    public static IEndpointRouteBuilder MapScheduleApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapEligibilityApi(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/v1/me").WithTags("Resident: schedule").RequireAuthorization(Policies.Resident);
         me.MapGet("/next-doses", NextDoses).WithName("NextDoses").WithSummary("下一针查询 / Next doses of every series started")

@@ -5,9 +5,11 @@ using Portal.Core.Injections;
 
 namespace Portal.Api;
 
-public static class RecordsApi
+/// <summary>The resident's own vaccination records (the staff's injection queries are console pages and exports; the PDA
+/// records doses through PdaApi).</summary>
+public static class InjectionsApi
 {
-    public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapInjectionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me").WithTags("Resident: records and certificate").RequireAuthorization(Policies.Resident);
         group.MapGet("/records", ListRecords).WithName("ListMyRecords").WithSummary("接种记录 / Vaccination records of a resident on the account")
@@ -17,22 +19,4 @@ public static class RecordsApi
 
     private static async Task<Ok<IReadOnlyList<VaccinationRecordDto>>> ListRecords(long residentId, ClaimsPrincipal user, RecordsService records, CancellationToken ct) =>
         TypedResults.Ok(await records.ListAsync(user.AccountId(), residentId, ct));
-}
-
-/// <summary>Maps every resident-side API beyond booking (records, certificates, clinics, content,
-/// traceability, archives, feedback, questionnaires): one line in Program.cs.</summary>
-public static class ResidentServicesApi
-{
-    public static IEndpointRouteBuilder MapResidentServicesApi(this IEndpointRouteBuilder app)
-    {
-        app.MapRecordsApi();
-        app.MapCertificatesApi();
-        app.MapSitesApi();
-        app.MapContentApi();
-        app.MapTraceabilityApi();
-        app.MapArchivesApi();
-        app.MapFeedbackApi();
-        app.MapQuestionnairesApi();
-        return app;
-    }
 }

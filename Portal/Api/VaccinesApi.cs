@@ -4,9 +4,9 @@ using Portal.Core.Common;
 
 namespace Portal.Api;
 
-public static class TraceabilityApi
+public static class VaccinesApi
 {
-    public static RouteHandlerBuilder MapTraceabilityApi(this IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder MapVaccinesApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/traceability", Lookup).AllowAnonymous().WithTags("Resident: traceability")
             .WithName("TraceLot").WithSummary("疫苗追溯（批号或追溯码）/ Trace a lot by batch number or traceability code")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
