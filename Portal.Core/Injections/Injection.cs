@@ -50,23 +50,3 @@ public class Observation
     public ObservationOutcome Outcome { get; set; }
     public string? Note { get; set; }
 }
-
-public enum AdverseEventSeverity
-{
-    Mild = 1,
-    Moderate = 2,
-    Severe = 3,
-}
-
-/// <summary>疑似预防接种异常反应 (AEFI) report.</summary>
-public class AdverseEvent : Entity
-{
-    public long InjectionId { get; set; }
-    public long ResidentId { get; set; }
-    public DateTimeOffset OnsetAt { get; set; }
-    public AdverseEventSeverity Severity { get; set; }
-    public string Symptoms { get; set; } = "";
-    public string? Treatment { get; set; }
-    public string? Outcome { get; set; }
-    public string ReportedByUserId { get; set; } = "";
-}

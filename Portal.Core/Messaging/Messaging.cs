@@ -2,23 +2,6 @@ using Portal.Core.Common;
 
 namespace Portal.Core.Messaging;
 
-public enum RecipientKind
-{
-    Staff = 1,
-    ResidentAccount = 2,
-}
-
-/// <summary>An in-app message (站内消息) to a staff member or a resident account.</summary>
-public class Message : Entity
-{
-    public RecipientKind RecipientKind { get; set; }
-    public string RecipientId { get; set; } = "";
-    public string Title { get; set; } = "";
-    public string Body { get; set; } = "";
-    public string? Link { get; set; }
-    public DateTimeOffset? ReadAt { get; set; }
-}
-
 public enum SmsStatus
 {
     Pending = 0,

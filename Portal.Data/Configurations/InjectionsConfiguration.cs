@@ -43,16 +43,6 @@ internal sealed class ObservationConfiguration : IEntityTypeConfiguration<Observ
     }
 }
 
-internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<AdverseEvent>
-{
-    public void Configure(EntityTypeBuilder<AdverseEvent> b)
-    {
-        b.Property(x => x.ReportedByUserId).HasMaxLength(64);
-        b.HasIndex(x => x.InjectionId);
-        b.HasOne<Injection>().WithMany().HasForeignKey(x => x.InjectionId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
 internal sealed class VisitConfiguration : IEntityTypeConfiguration<Visit>
 {
     public void Configure(EntityTypeBuilder<Visit> b)

@@ -4,17 +4,6 @@ using Portal.Core.Messaging;
 
 namespace Portal.Data.Configurations;
 
-internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
-{
-    public void Configure(EntityTypeBuilder<Message> b)
-    {
-        b.Property(x => x.RecipientId).HasMaxLength(64);
-        b.Property(x => x.Title).HasMaxLength(128);
-        b.Property(x => x.Link).HasMaxLength(256);
-        b.HasIndex(x => new { x.RecipientKind, x.RecipientId, x.ReadAt });
-    }
-}
-
 internal sealed class SmsOutboxMessageConfiguration : IEntityTypeConfiguration<SmsOutboxMessage>
 {
     public void Configure(EntityTypeBuilder<SmsOutboxMessage> b)

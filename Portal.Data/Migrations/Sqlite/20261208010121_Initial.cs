@@ -144,25 +144,6 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "ConsentForms",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ProgrammeCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", nullable: false),
-                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ConsentForms", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "DailyInjectionStats",
                 columns: table => new
                 {
@@ -292,26 +273,6 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "Messages",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RecipientKind = table.Column<int>(type: "INTEGER", nullable: false),
-                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", nullable: false),
-                    Link = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ReadAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Programmes",
                 columns: table => new
                 {
@@ -347,29 +308,6 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Questionnaires", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "QueueTickets",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    SiteId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Number = table.Column<int>(type: "INTEGER", nullable: false),
-                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    ResidentId = table.Column<long>(type: "INTEGER", nullable: true),
-                    AppointmentId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Window = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CalledAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_QueueTickets", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -725,33 +663,6 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "Consents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
-                    FormId = table.Column<long>(type: "INTEGER", nullable: false),
-                    FormVersion = table.Column<int>(type: "INTEGER", nullable: false),
-                    SignedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SignedByResidentId = table.Column<long>(type: "INTEGER", nullable: true),
-                    SignatureRef = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    SiteId = table.Column<long>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Consents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Consents_ConsentForms_FormId",
-                        column: x => x.FormId,
-                        principalTable: "ConsentForms",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Employers",
                 columns: table => new
                 {
@@ -979,35 +890,6 @@ namespace Portal.Data.Migrations.Sqlite
                         principalTable: "Residents",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "EmployeeRoster",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    EmployerId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResidentId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "TEXT", nullable: false),
-                    Department = table.Column<string>(type: "TEXT", nullable: true),
-                    Exempt = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ExemptReason = table.Column<string>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_EmployeeRoster", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_EmployeeRoster_Employers_EmployerId",
-                        column: x => x.EmployerId,
-                        principalTable: "Employers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1425,34 +1307,6 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "AdverseEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    InjectionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResidentId = table.Column<long>(type: "INTEGER", nullable: false),
-                    OnsetAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
-                    Symptoms = table.Column<string>(type: "TEXT", nullable: false),
-                    Treatment = table.Column<string>(type: "TEXT", nullable: true),
-                    Outcome = table.Column<string>(type: "TEXT", nullable: true),
-                    ReportedByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AdverseEvents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AdverseEvents_Injections_InjectionId",
-                        column: x => x.InjectionId,
-                        principalTable: "Injections",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Observations",
                 columns: table => new
                 {
@@ -1475,11 +1329,6 @@ namespace Portal.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_AdverseEvents_InjectionId",
-                table: "AdverseEvents",
-                column: "InjectionId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Announcements_PublishedAt",
@@ -1592,22 +1441,6 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ConsentForms_ProgrammeCode_Version",
-                table: "ConsentForms",
-                columns: new[] { "ProgrammeCode", "Version" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_FormId",
-                table: "Consents",
-                column: "FormId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_ResidentId",
-                table: "Consents",
-                column: "ResidentId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_DailyInjectionStats_Date_DistrictCode",
                 table: "DailyInjectionStats",
                 columns: new[] { "Date", "DistrictCode" });
@@ -1639,17 +1472,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_DoseSchedules_ProductId",
                 table: "DoseSchedules",
                 column: "ProductId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_EmployerId_IdNumberHash",
-                table: "EmployeeRoster",
-                columns: new[] { "EmployerId", "IdNumberHash" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_ResidentId",
-                table: "EmployeeRoster",
-                column: "ResidentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Employers_CreditCode",
@@ -1748,11 +1570,6 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Messages_RecipientKind_RecipientId_ReadAt",
-                table: "Messages",
-                columns: new[] { "RecipientKind", "RecipientId", "ReadAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Observations_InjectionId",
                 table: "Observations",
                 column: "InjectionId",
@@ -1794,17 +1611,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_QuestionnaireResponses_ResidentId_QuestionnaireId",
                 table: "QuestionnaireResponses",
                 columns: new[] { "ResidentId", "QuestionnaireId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Stage_Number",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Stage", "Number" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Status",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResidentAccounts_PhoneHash",
@@ -1978,9 +1784,6 @@ namespace Portal.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "AdverseEvents");
-
-            migrationBuilder.DropTable(
                 name: "Announcements");
 
             migrationBuilder.DropTable(
@@ -2014,9 +1817,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "ChildSchedule");
 
             migrationBuilder.DropTable(
-                name: "Consents");
-
-            migrationBuilder.DropTable(
                 name: "DailyInjectionStats");
 
             migrationBuilder.DropTable(
@@ -2029,7 +1829,7 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "DoseRules");
 
             migrationBuilder.DropTable(
-                name: "EmployeeRoster");
+                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "FamilyMembers");
@@ -2050,9 +1850,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "LotStocks");
 
             migrationBuilder.DropTable(
-                name: "Messages");
-
-            migrationBuilder.DropTable(
                 name: "Observations");
 
             migrationBuilder.DropTable(
@@ -2060,9 +1857,6 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "QuestionnaireResponses");
-
-            migrationBuilder.DropTable(
-                name: "QueueTickets");
 
             migrationBuilder.DropTable(
                 name: "ResidentLinkRequests");
@@ -2116,13 +1910,7 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "ConsentForms");
-
-            migrationBuilder.DropTable(
                 name: "DoseSchedules");
-
-            migrationBuilder.DropTable(
-                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "Injections");

@@ -145,25 +145,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "ConsentForms",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ProgrammeCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ConsentForms", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "DailyInjectionStats",
                 columns: table => new
                 {
@@ -293,26 +274,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "Messages",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RecipientKind = table.Column<int>(type: "integer", nullable: false),
-                    RecipientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    Link = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Programmes",
                 columns: table => new
                 {
@@ -348,29 +309,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Questionnaires", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "QueueTickets",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    Stage = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    Window = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CalledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_QueueTickets", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -726,33 +664,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "Consents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    FormId = table.Column<long>(type: "bigint", nullable: false),
-                    FormVersion = table.Column<int>(type: "integer", nullable: false),
-                    SignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    SignedByResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    SignatureRef = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Consents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Consents_ConsentForms_FormId",
-                        column: x => x.FormId,
-                        principalTable: "ConsentForms",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Employers",
                 columns: table => new
                 {
@@ -980,35 +891,6 @@ namespace Portal.Data.Migrations.PostgreSql
                         principalTable: "Residents",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "EmployeeRoster",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "text", nullable: false),
-                    Department = table.Column<string>(type: "text", nullable: true),
-                    Exempt = table.Column<bool>(type: "boolean", nullable: false),
-                    ExemptReason = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_EmployeeRoster", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_EmployeeRoster_Employers_EmployerId",
-                        column: x => x.EmployerId,
-                        principalTable: "Employers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1426,34 +1308,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "AdverseEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    OnsetAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Severity = table.Column<int>(type: "integer", nullable: false),
-                    Symptoms = table.Column<string>(type: "text", nullable: false),
-                    Treatment = table.Column<string>(type: "text", nullable: true),
-                    Outcome = table.Column<string>(type: "text", nullable: true),
-                    ReportedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AdverseEvents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AdverseEvents_Injections_InjectionId",
-                        column: x => x.InjectionId,
-                        principalTable: "Injections",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Observations",
                 columns: table => new
                 {
@@ -1476,11 +1330,6 @@ namespace Portal.Data.Migrations.PostgreSql
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_AdverseEvents_InjectionId",
-                table: "AdverseEvents",
-                column: "InjectionId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Announcements_PublishedAt",
@@ -1593,22 +1442,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ConsentForms_ProgrammeCode_Version",
-                table: "ConsentForms",
-                columns: new[] { "ProgrammeCode", "Version" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_FormId",
-                table: "Consents",
-                column: "FormId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_ResidentId",
-                table: "Consents",
-                column: "ResidentId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_DailyInjectionStats_Date_DistrictCode",
                 table: "DailyInjectionStats",
                 columns: new[] { "Date", "DistrictCode" });
@@ -1640,17 +1473,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_DoseSchedules_ProductId",
                 table: "DoseSchedules",
                 column: "ProductId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_EmployerId_IdNumberHash",
-                table: "EmployeeRoster",
-                columns: new[] { "EmployerId", "IdNumberHash" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_ResidentId",
-                table: "EmployeeRoster",
-                column: "ResidentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Employers_CreditCode",
@@ -1749,11 +1571,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Messages_RecipientKind_RecipientId_ReadAt",
-                table: "Messages",
-                columns: new[] { "RecipientKind", "RecipientId", "ReadAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Observations_InjectionId",
                 table: "Observations",
                 column: "InjectionId",
@@ -1795,17 +1612,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_QuestionnaireResponses_ResidentId_QuestionnaireId",
                 table: "QuestionnaireResponses",
                 columns: new[] { "ResidentId", "QuestionnaireId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Stage_Number",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Stage", "Number" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Status",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResidentAccounts_PhoneHash",
@@ -1979,9 +1785,6 @@ namespace Portal.Data.Migrations.PostgreSql
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "AdverseEvents");
-
-            migrationBuilder.DropTable(
                 name: "Announcements");
 
             migrationBuilder.DropTable(
@@ -2015,9 +1818,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "ChildSchedule");
 
             migrationBuilder.DropTable(
-                name: "Consents");
-
-            migrationBuilder.DropTable(
                 name: "DailyInjectionStats");
 
             migrationBuilder.DropTable(
@@ -2030,7 +1830,7 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "DoseRules");
 
             migrationBuilder.DropTable(
-                name: "EmployeeRoster");
+                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "FamilyMembers");
@@ -2051,9 +1851,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "LotStocks");
 
             migrationBuilder.DropTable(
-                name: "Messages");
-
-            migrationBuilder.DropTable(
                 name: "Observations");
 
             migrationBuilder.DropTable(
@@ -2061,9 +1858,6 @@ namespace Portal.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "QuestionnaireResponses");
-
-            migrationBuilder.DropTable(
-                name: "QueueTickets");
 
             migrationBuilder.DropTable(
                 name: "ResidentLinkRequests");
@@ -2117,13 +1911,7 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "ConsentForms");
-
-            migrationBuilder.DropTable(
                 name: "DoseSchedules");
-
-            migrationBuilder.DropTable(
-                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "Injections");

@@ -144,25 +144,6 @@ namespace Portal.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "ConsentForms",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ProgrammeCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Version = table.Column<int>(type: "int", nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ConsentForms", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "DailyInjectionStats",
                 columns: table => new
                 {
@@ -292,26 +273,6 @@ namespace Portal.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "Messages",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    RecipientKind = table.Column<int>(type: "int", nullable: false),
-                    RecipientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Link = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    ReadAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Programmes",
                 columns: table => new
                 {
@@ -347,29 +308,6 @@ namespace Portal.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Questionnaires", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "QueueTickets",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SiteId = table.Column<long>(type: "bigint", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Number = table.Column<int>(type: "int", nullable: false),
-                    Stage = table.Column<int>(type: "int", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    AppointmentId = table.Column<long>(type: "bigint", nullable: true),
-                    Window = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CalledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    DoneAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_QueueTickets", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -725,33 +663,6 @@ namespace Portal.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "Consents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    FormId = table.Column<long>(type: "bigint", nullable: false),
-                    FormVersion = table.Column<int>(type: "int", nullable: false),
-                    SignedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    SignedByResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    SignatureRef = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    SiteId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Consents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Consents_ConsentForms_FormId",
-                        column: x => x.FormId,
-                        principalTable: "ConsentForms",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Employers",
                 columns: table => new
                 {
@@ -979,35 +890,6 @@ namespace Portal.Data.Migrations.SqlServer
                         principalTable: "Residents",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "EmployeeRoster",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    EmployerId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: true),
-                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdNumberMasked = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    IdNumberHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IdNumberCipher = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Department = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Exempt = table.Column<bool>(type: "bit", nullable: false),
-                    ExemptReason = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_EmployeeRoster", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_EmployeeRoster_Employers_EmployerId",
-                        column: x => x.EmployerId,
-                        principalTable: "Employers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1425,34 +1307,6 @@ namespace Portal.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "AdverseEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    InjectionId = table.Column<long>(type: "bigint", nullable: false),
-                    ResidentId = table.Column<long>(type: "bigint", nullable: false),
-                    OnsetAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Severity = table.Column<int>(type: "int", nullable: false),
-                    Symptoms = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Treatment = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Outcome = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ReportedByUserId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AdverseEvents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AdverseEvents_Injections_InjectionId",
-                        column: x => x.InjectionId,
-                        principalTable: "Injections",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Observations",
                 columns: table => new
                 {
@@ -1475,11 +1329,6 @@ namespace Portal.Data.Migrations.SqlServer
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_AdverseEvents_InjectionId",
-                table: "AdverseEvents",
-                column: "InjectionId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Announcements_PublishedAt",
@@ -1595,22 +1444,6 @@ namespace Portal.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ConsentForms_ProgrammeCode_Version",
-                table: "ConsentForms",
-                columns: new[] { "ProgrammeCode", "Version" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_FormId",
-                table: "Consents",
-                column: "FormId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Consents_ResidentId",
-                table: "Consents",
-                column: "ResidentId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_DailyInjectionStats_Date_DistrictCode",
                 table: "DailyInjectionStats",
                 columns: new[] { "Date", "DistrictCode" });
@@ -1642,17 +1475,6 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "IX_DoseSchedules_ProductId",
                 table: "DoseSchedules",
                 column: "ProductId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_EmployerId_IdNumberHash",
-                table: "EmployeeRoster",
-                columns: new[] { "EmployerId", "IdNumberHash" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_EmployeeRoster_ResidentId",
-                table: "EmployeeRoster",
-                column: "ResidentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Employers_CreditCode",
@@ -1751,11 +1573,6 @@ namespace Portal.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Messages_RecipientKind_RecipientId_ReadAt",
-                table: "Messages",
-                columns: new[] { "RecipientKind", "RecipientId", "ReadAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Observations_InjectionId",
                 table: "Observations",
                 column: "InjectionId",
@@ -1797,17 +1614,6 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "IX_QuestionnaireResponses_ResidentId_QuestionnaireId",
                 table: "QuestionnaireResponses",
                 columns: new[] { "ResidentId", "QuestionnaireId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Stage_Number",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Stage", "Number" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_QueueTickets_SiteId_Date_Status",
-                table: "QueueTickets",
-                columns: new[] { "SiteId", "Date", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResidentAccounts_PhoneHash",
@@ -1982,9 +1788,6 @@ namespace Portal.Data.Migrations.SqlServer
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "AdverseEvents");
-
-            migrationBuilder.DropTable(
                 name: "Announcements");
 
             migrationBuilder.DropTable(
@@ -2018,9 +1821,6 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "ChildSchedule");
 
             migrationBuilder.DropTable(
-                name: "Consents");
-
-            migrationBuilder.DropTable(
                 name: "DailyInjectionStats");
 
             migrationBuilder.DropTable(
@@ -2033,7 +1833,7 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "DoseRules");
 
             migrationBuilder.DropTable(
-                name: "EmployeeRoster");
+                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "FamilyMembers");
@@ -2054,9 +1854,6 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "LotStocks");
 
             migrationBuilder.DropTable(
-                name: "Messages");
-
-            migrationBuilder.DropTable(
                 name: "Observations");
 
             migrationBuilder.DropTable(
@@ -2064,9 +1861,6 @@ namespace Portal.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "QuestionnaireResponses");
-
-            migrationBuilder.DropTable(
-                name: "QueueTickets");
 
             migrationBuilder.DropTable(
                 name: "ResidentLinkRequests");
@@ -2120,13 +1914,7 @@ namespace Portal.Data.Migrations.SqlServer
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "ConsentForms");
-
-            migrationBuilder.DropTable(
                 name: "DoseSchedules");
-
-            migrationBuilder.DropTable(
-                name: "Employers");
 
             migrationBuilder.DropTable(
                 name: "Injections");

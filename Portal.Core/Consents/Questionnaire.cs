@@ -2,30 +2,6 @@ using Portal.Core.Common;
 
 namespace Portal.Core.Consents;
 
-/// <summary>A versioned informed-consent text (知情同意书), per programme.</summary>
-public class ConsentForm : Entity
-{
-    public string ProgrammeCode { get; set; } = "";
-    public int Version { get; set; }
-    public string Title { get; set; } = "";
-    public string Body { get; set; } = "";
-    public bool IsActive { get; set; } = true;
-}
-
-/// <summary>A signed consent: the resident (or guardian for a child) agreed to a form's exact version.</summary>
-public class Consent : Entity
-{
-    public long ResidentId { get; set; }
-    public long FormId { get; set; }
-    public int FormVersion { get; set; }
-    public DateTimeOffset SignedAt { get; set; }
-    /// <summary>Guardian's resident id when signed for a child.</summary>
-    public long? SignedByResidentId { get; set; }
-    /// <summary>Reference to the stored signature image or e-signature, if any.</summary>
-    public string? SignatureRef { get; set; }
-    public long? SiteId { get; set; }
-}
-
 public enum QuestionnaireKind
 {
     /// <summary>预约接种问卷 / 健康状况询问.</summary>
