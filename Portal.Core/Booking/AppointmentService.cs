@@ -88,7 +88,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         if (appointment.SlotId == slotId)
             throw new DomainValidationException("slotId", new("新时段与原时段相同", "The new slot is the appointment's current slot"));
         var slot = await db.Set<Slot>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == slotId, ct)
-            ?? throw BookingErrors.SlotNotFound.Exception();
+            ?? throw SlotsErrors.SlotNotFound.Exception();
         if (slot.ProductId != appointment.ProductId)
             throw new DomainValidationException("slotId", new("新时段的疫苗与原预约不同", "The new slot is for another vaccine"));
         var today = ChinaTime.Today(clock);

@@ -14,13 +14,12 @@ public static class BookingErrors
 
     public static readonly DomainError AppointmentPast = new("appointment_past", ProblemKind.Conflict, "预约日期已过，不能再更改", "The appointment's date has passed; it can no longer be changed");
 
-    public static readonly DomainError ScarceBookingBlocked = new("scarce_booking_blocked", ProblemKind.Conflict, "因多次预约未到，{0:yyyy-MM-dd}前不能预约紧缺疫苗", "Because of missed appointments, scarce vaccines cannot be booked until {0:yyyy-MM-dd}");
+    /// <summary>The no-show block (<see cref="NoShowPolicy"/>), refused by booking and by the waitlist alike.</summary>
+    public static readonly DomainError ScarceBookingBlocked = new("scarce_booking_blocked", ProblemKind.Conflict, "因多次预约未到，{0:yyyy-MM-dd}（含）前不能预约或登记紧缺疫苗", "Because of missed appointments, scarce vaccines cannot be booked or requested until {0:yyyy-MM-dd} (inclusive)");
 
     public static readonly DomainError SlotClosed = new("slot_closed", ProblemKind.Conflict, "该时段已停止预约", "This slot is closed");
 
     public static readonly DomainError SlotFull = new("slot_full", ProblemKind.Conflict, "该时段已约满", "This slot is fully booked");
-
-    public static readonly DomainError SlotNotFound = new("slot_not_found", ProblemKind.NotFound, "预约时段不存在", "No such slot");
 
     public static readonly DomainError SlotNotReleased = new("slot_not_released", ProblemKind.Conflict, "该时段将于{0:yyyy-MM-dd HH:mm}开放预约", "This slot opens for booking at {0:yyyy-MM-dd HH:mm} (China time)");
 

@@ -92,7 +92,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                            }).AsNoTracking().FirstOrDefaultAsync(ct)
             ?? throw (await db.Set<Slot>().AnyAsync(s => s.Id == slotId, ct)
                 ? ResidentService.NotAMember()
-                : BookingErrors.SlotNotFound.Exception());
+                : SlotsErrors.SlotNotFound.Exception());
         var slot = found.Slot;
         var today = ChinaTime.Today(clock);
         var now = clock.GetUtcNow();

@@ -8,6 +8,4 @@ public static class EligibilityErrors
 {
     /// <summary>Message given by the caller.</summary>
     public static readonly DomainError NotEligible = new("not_eligible", ProblemKind.Conflict);
-
-    public static readonly DomainError ResidentNotFound = new("resident_not_found", ProblemKind.NotFound, "未找到受种者", "No such resident");
 }

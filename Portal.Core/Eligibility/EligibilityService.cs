@@ -138,7 +138,7 @@ public sealed class EligibilityService(IDbContextFactory<DbContext> contexts, Ti
 
     private static async Task<Resident> FindResidentAsync(DbContext db, long residentId, CancellationToken ct) =>
         await db.Set<Resident>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == residentId, ct)
-        ?? throw EligibilityErrors.ResidentNotFound.Exception();
+        ?? throw ResidentsErrors.ResidentNotFound.Exception();
 
     private static IReadOnlyList<EligibilityReasonDto> ToDtos(IReadOnlyList<EligibilityReason> reasons) =>
         reasons.Select(r => new EligibilityReasonDto(r.Code, r.Message.Zh, r.Message.En, r.Blocking, r.Date)).ToList();

@@ -2,19 +2,10 @@ using Portal.Core.Common;
 
 namespace Portal.Core.Identity;
 
-/// <summary>Error codes and messages of staff sign-in over the API (the PDA). A wrong name and a wrong password give the
+/// <summary>How staff sign-in over the API (the PDA) answers, from <see cref="IdentityErrors"/>. A wrong name and a wrong password give the
 /// same answer; anything about the account itself is said only to someone who gave its password.</summary>
 public static class SignInProblems
 {
-    public const string BadCredentialsCode = "bad_credentials";
-    public const string BlockedCode = "sign_in_blocked";
-    public const string DisabledCode = "account_disabled";
-    public const string LockedCode = "account_locked";
-    public const string NotADoctorCode = "not_a_doctor";
-    public const string SecondFactorRequiredCode = "second_factor_required";
-    public const string BadSecondFactorCode = "bad_second_factor";
-    public const string TwoFactorSetupRequiredCode = "two_factor_setup_required";
-
     public static DomainProblemException BadCredentials() => IdentityErrors.BadCredentials.Exception();
 
     public static DomainProblemException Blocked(TimeSpan retryAfter)

@@ -130,7 +130,7 @@ public sealed class InjectionService(IDbContextFactory<DbContext> contexts, QrPa
     }
 
     private static DomainProblemException ResidentNotFound() =>
-        InjectionsErrors.ResidentNotFound.Exception();
+        ResidentsErrors.ResidentNotFound.Exception();
 
     private static DomainProblemException VisitRequired() =>
         InjectionsErrors.VisitRequired.Exception();

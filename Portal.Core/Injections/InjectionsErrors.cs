@@ -10,8 +10,6 @@ public static class InjectionsErrors
 
     public static readonly DomainError OutOfStock = new("out_of_stock", ProblemKind.Conflict, "本接种点该批号库存不足", "This site has no stock of that lot");
 
-    public static readonly DomainError ResidentNotFound = new("resident_not_found", ProblemKind.NotFound, "未找到受种者", "No such resident");
-
     public static readonly DomainError VisitRequired = new("visit_required", ProblemKind.Conflict, "请先扫描受种者的接种码或核对其证件，或选择其今日在本接种点的预约", "Scan the resident's code or check their ID first, or choose their appointment here today");
 
     /// <summary>Message from <see cref="Queries.ExportLimitExceededException"/>, which knows the counts.</summary>

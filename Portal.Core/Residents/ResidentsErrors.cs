@@ -28,7 +28,8 @@ public static class ResidentsErrors
 
     public static readonly DomainError RequesterHasHolder = new("requester_has_holder", ProblemKind.Conflict, "申请账号已登记了另一位本人，不能再以本人身份关联", "The requesting account already has another person as its holder and cannot link this one as Self");
 
-    public static readonly DomainError ResidentNotFound = new("resident_not_found", ProblemKind.NotFound, "未找到该家庭成员，请先添加", "No such family member on this account; add them first");
+    /// <summary>Owned here, thrown by residents, eligibility and injections alike: one wording for the resident app and the PDA.</summary>
+    public static readonly DomainError ResidentNotFound = new("resident_not_found", ProblemKind.NotFound, "未找到受种者", "No such resident");
 
     public static readonly DomainError SmsDailyLimit = new("sms_daily_limit", ProblemKind.TooManyRequests, "今日验证码次数已达上限", "The daily limit of codes for this number has been reached");
 

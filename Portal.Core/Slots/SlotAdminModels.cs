@@ -21,11 +21,9 @@ public sealed record SlotTemplateDto(long Id, long SiteId, long ProductId, Bilin
 
 public sealed record ClosureDto(long Id, long SiteId, DateOnly Date, string Reason);
 
-/// <summary>Error codes and messages of slot administration.</summary>
+/// <summary>Errors of slot administration, thrown from <see cref="SlotsErrors"/> (the codes live there only).</summary>
 public static class SlotProblems
 {
-    public const string SlotChanged = "slot_changed";
-
     public static DomainProblemException Changed() => SlotsErrors.SlotChanged.Exception();
 
     public static DomainProblemException SlotNotFound() => SlotsErrors.SlotNotFound.Exception();

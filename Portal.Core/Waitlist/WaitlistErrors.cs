@@ -16,8 +16,6 @@ public static class WaitlistErrors
 
     public static readonly DomainError OfferNotOpen = new("offer_not_open", ProblemKind.Conflict, "该名额已失效或已处理", "This offer has expired or was already used or declined");
 
-    public static readonly DomainError ScarceBookingBlocked = new("scarce_booking_blocked", ProblemKind.Conflict, "因多次爽约，{0:yyyy-MM-dd}前不能登记紧缺疫苗", "Because of missed appointments, scarce vaccines cannot be requested until {0:yyyy-MM-dd} (inclusive)");
-
     public static readonly DomainError WaitlistEntryBooked = new("waitlist_entry_booked", ProblemKind.Conflict, "已凭名额预约，请取消预约", "A booking was made with this entry's offer: cancel the appointment instead");
 
     public static readonly DomainError WaitlistEntryClosed = new("waitlist_entry_closed", ProblemKind.Conflict, "该登记已结束", "This waitlist entry is already closed");

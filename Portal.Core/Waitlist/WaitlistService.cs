@@ -48,7 +48,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
         var today = ChinaTime.Today(clock);
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == residentId, ct);
         if (resident.ScarceBookingBlockedUntil is { } blocked && blocked >= today)
-            throw WaitlistErrors.ScarceBookingBlocked.Exception(blocked);
+            throw BookingErrors.ScarceBookingBlocked.Exception(blocked);
         var (_, eligibility) = await EligibilityService.EvaluateAsync(db, productId, resident, today, null, ct);
         EligibilityService.EnsureEligible(eligibility);
         if (eligibility.DoseNumber != 1)

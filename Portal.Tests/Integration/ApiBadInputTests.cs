@@ -124,7 +124,7 @@ public sealed class ApiBadInputTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/pda/login", new { userName = "clinic", password = "wrong" })).StatusCode);
         var response = await client.PostAsJsonAsync("/api/v1/pda/login", new { userName = "clinic", password = "BlazorVax@2026" });
         var blocked = await ProblemAsync(response, HttpStatusCode.TooManyRequests);
-        Assert.Equal(Portal.Core.Identity.SignInProblems.BlockedCode, blocked.GetProperty("code").GetString());
+        Assert.Equal(Portal.Core.Identity.IdentityErrors.SignInBlocked.Code, blocked.GetProperty("code").GetString());
         Assert.NotNull(response.Headers.RetryAfter?.Delta);
         var clinic = await _factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users, u => u.UserName == "clinic"));
         Assert.Null(clinic.LockoutEnd);

@@ -145,7 +145,7 @@ public abstract class ResidentLinksTests : PortalOnProvider
 
         // A new code only once a minute has passed since the last one, and then it works where the old one does not.
         var early = await helper.Client.PostAsync($"/api/v1/me/link-requests/{requestId}/code", null);
-        await AssertTooManyAsync(early, LinkProblems.CodeTooFrequentCode, TimeSpan.FromMinutes(1));
+        await AssertTooManyAsync(early, ResidentsErrors.LinkCodeTooFrequent.Code, TimeSpan.FromMinutes(1));
         await AgeCodeAsync(requestId, TimeSpan.FromMinutes(2));
         Assert.Equal(HttpStatusCode.Accepted, (await helper.Client.PostAsync($"/api/v1/me/link-requests/{requestId}/code", null)).StatusCode);
         var second = await Factory.WaitForLinkCodeAsync(person.Account.Phone, 2);
@@ -395,12 +395,12 @@ public abstract class ResidentLinksTests : PortalOnProvider
         var a = await AccountAsync();
         for (var i = 0; i < ResidentLinkService.MaxPendingPerAccount; i++)
             await RequestIdAsync(await AttachAsync(a.Client, i == 0 ? person.Name : "王某" + TestIds.ChineseDigits(i), person.IdNumber));
-        await AssertTooManyAsync(await AttachAsync(a.Client, person.Name, person.IdNumber), LinkProblems.TooManyPendingCode, ResidentLinkService.RequestLifetime);
+        await AssertTooManyAsync(await AttachAsync(a.Client, person.Name, person.IdNumber), ResidentsErrors.LinkRequestsPendingLimit.Code, ResidentLinkService.RequestLifetime);
 
         // Withdrawing frees a pending place, but this account has had all its codes for this person today.
         var mine = await a.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/link-requests");
         Assert.Equal(HttpStatusCode.NoContent, (await a.Client.DeleteAsync($"/api/v1/me/link-requests/{mine[0].GetProperty("id").GetInt64()}")).StatusCode);
-        await AssertTooManyAsync(await AttachAsync(a.Client, person.Name, person.IdNumber), LinkProblems.CodeDailyLimitCode, TimeSpan.FromDays(1));
+        await AssertTooManyAsync(await AttachAsync(a.Client, person.Name, person.IdNumber), ResidentsErrors.LinkCodeDailyLimit.Code, TimeSpan.FromDays(1));
 
         // Codes for one person are capped whoever asks, whether or not the name matched.
         var asked = ResidentLinkService.MaxCodesPerAccountAndPersonPerDay;
@@ -411,14 +411,14 @@ public abstract class ResidentLinksTests : PortalOnProvider
                 await RequestIdAsync(await AttachAsync(next.Client, "李某" + TestIds.ChineseDigits(i), person.IdNumber));
         }
         var late = await AccountAsync();
-        await AssertTooManyAsync(await AttachAsync(late.Client, person.Name, person.IdNumber), LinkProblems.CodeDailyLimitCode, TimeSpan.FromDays(1));
+        await AssertTooManyAsync(await AttachAsync(late.Client, person.Name, person.IdNumber), ResidentsErrors.LinkCodeDailyLimit.Code, TimeSpan.FromDays(1));
         Assert.True(Factory.LinkCodes(person.Account.Phone).Count <= ResidentLinkService.MaxCodesPerAccountAndPersonPerDay);
 
         // An account adds at most so many people a day, new records included, whatever the ID numbers.
         var busy = await AccountAsync();
         for (var i = 0; i < ResidentLinkService.MaxAttachesPerAccountPerDay; i++)
             Assert.Equal(HttpStatusCode.Created, (await AttachAsync(busy.Client, "赵某" + TestIds.ChineseDigits(i), NewIdNumber(20 + i))).StatusCode);
-        await AssertTooManyAsync(await AttachAsync(busy.Client, "赵某", NewIdNumber(40)), LinkProblems.DailyLimitCode, TimeSpan.FromDays(1));
+        await AssertTooManyAsync(await AttachAsync(busy.Client, "赵某", NewIdNumber(40)), ResidentsErrors.LinkDailyLimit.Code, TimeSpan.FromDays(1));
     }
 
     [SkippableFact]

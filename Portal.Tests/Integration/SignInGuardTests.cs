@@ -59,7 +59,7 @@ public abstract class SignInGuardTests : PortalOnProvider
 
         var blocked = await PdaLoginAsync(Factory, attacker, "clinic", Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
-        Assert.Equal(SignInProblems.BlockedCode, await ProblemCodeAsync(blocked));
+        Assert.Equal(IdentityErrors.SignInBlocked.Code, await ProblemCodeAsync(blocked));
         var retry = blocked.Headers.RetryAfter?.Delta;
         Assert.NotNull(retry);
         Assert.InRange(retry.Value.TotalSeconds, 14 * 60, 15 * 60);
@@ -123,9 +123,9 @@ public abstract class SignInGuardTests : PortalOnProvider
         });
         var right = await PdaLoginAsync(Factory, "192.0.2.80", "doctor", Password);
         Assert.Equal(HttpStatusCode.Forbidden, right.StatusCode);
-        Assert.Equal(SignInProblems.LockedCode, await ProblemCodeAsync(right));
+        Assert.Equal(IdentityErrors.AccountLocked.Code, await ProblemCodeAsync(right));
         var wrong = await PdaLoginAsync(Factory, "192.0.2.81", "doctor", "wrong");
-        Assert.Equal(SignInProblems.BadCredentialsCode, await ProblemCodeAsync(wrong));
+        Assert.Equal(IdentityErrors.BadCredentials.Code, await ProblemCodeAsync(wrong));
     }
 
     [SkippableFact]
@@ -145,7 +145,7 @@ public abstract class SignInGuardTests : PortalOnProvider
         Assert.Equal(HttpStatusCode.OK, (await PdaLoginAsync(Factory, "203.0.113.31", "doctor", Password, deviceSerial: "PDA-0001")).StatusCode);
         var refused = await PdaLoginAsync(Factory, "203.0.113.32", "employer", Password);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal(SignInProblems.NotADoctorCode, await ProblemCodeAsync(refused));
+        Assert.Equal(IdentityErrors.NotADoctor.Code, await ProblemCodeAsync(refused));
         for (var i = 0; i < 6; i++)
             await PdaLoginAsync(Factory, "203.0.113.33", "pudong", "wrong");
 
@@ -190,6 +190,48 @@ public abstract class SignInGuardTests : PortalOnProvider
         Assert.Equal(5, entries.Count(a => a == AuditActions.SignInFailed));
         Assert.Single(entries, a => a == AuditActions.SignInBlocked);
         Assert.Null((await UserAsync(Factory, "clinic")).LockoutEnd);
+    }
+
+    [SkippableFact]
+    public async Task Console_sign_ins_sign_outs_and_each_kind_of_failure_are_audited_like_the_pda()
+    {
+        SkipUnlessAvailable();
+        const string ip = "198.51.100.90";
+        await Factory.WithDbAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.UserName == "doctor")).LockoutEnd = DateTimeOffset.UtcNow.AddHours(1);
+            (await db.Users.SingleAsync(u => u.UserName == "employer")).IsActive = false;
+            return await db.SaveChangesAsync();
+        });
+        using var console = ConsoleSession.Open(Factory, ip);
+        Assert.Contains("用户名或密码错误", await (await console.PasswordAsync("nobody-here", "wrong")).Content.ReadAsStringAsync());
+        Assert.Contains("用户名或密码错误", await (await console.PasswordAsync("clinic", "wrong")).Content.ReadAsStringAsync());
+        Assert.Null(ConsoleSession.RedirectPath(await console.PasswordAsync("doctor")));
+        Assert.Null(ConsoleSession.RedirectPath(await console.PasswordAsync("employer")));
+        Assert.Null(console.AuthCookieValue);
+        await console.SignInAsync("clinic");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await console.LogoutAsync()).StatusCode);
+
+        var entries = await Factory.WithDbAsync(db => db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
+        var ofConsole = entries.Where(e => e.EntityType == nameof(SignInChannel.Console)).ToList();
+        var clinic = await UserAsync(Factory, "clinic");
+        var doctor = await UserAsync(Factory, "doctor");
+        var employer = await UserAsync(Factory, "employer");
+        Assert.Equal(
+            new (string, string?, string, string)[]
+            {
+                (AuditActions.SignInFailed, null, "nobody-here", "wrong user name or password"),
+                (AuditActions.SignInFailed, clinic.Id, "clinic", "wrong user name or password"),
+                (AuditActions.SignInRefused, doctor.Id, "doctor", "account locked by an administrator"),
+                (AuditActions.SignInRefused, employer.Id, "employer", "account disabled"),
+                (AuditActions.SignIn, clinic.Id, "clinic", "password"),
+                (AuditActions.SignOut, clinic.Id, "clinic", ""),
+            },
+            ofConsole.Select(e => (e.Action, e.UserId, e.UserName, e.Detail)).ToList());
+        Assert.All(ofConsole, e => Assert.Equal(ip, e.IpAddress));
+        // Every action written is a member of the one catalogue (no second spelling slips in).
+        var known = typeof(AuditActions).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
+        Assert.All(entries, e => Assert.Contains(e.Action, known));
     }
 
     private async Task<double> TimeAsync(string ip, string userName)

@@ -52,13 +52,13 @@ public class SlotAdminConcurrencyTests
 
         // A second admin still holding version 0: refused, nothing written.
         var changed = await Assert.ThrowsAsync<DomainProblemException>(() => service.ResizeAsync(City, slot.Id, 15, expectedVersion: 0));
-        Assert.Equal((ProblemKind.Conflict, SlotProblems.SlotChanged), (changed.Kind, changed.Code));
+        Assert.Equal((ProblemKind.Conflict, SlotsErrors.SlotChanged.Code), (changed.Kind, changed.Code));
         var closeStale = await Assert.ThrowsAsync<DomainProblemException>(() => service.SetClosedAsync(City, slot.Id, true, expectedVersion: 0));
-        Assert.Equal(SlotProblems.SlotChanged, closeStale.Code);
+        Assert.Equal(SlotsErrors.SlotChanged.Code, closeStale.Code);
         Assert.Equal((20, 1), await ReadAsync(db, slot.Id));
 
         // Stale AND below booked: the stale version is what is reported.
-        Assert.Equal(SlotProblems.SlotChanged, (await Assert.ThrowsAsync<DomainProblemException>(() => service.ResizeAsync(City, slot.Id, 1, 0))).Code);
+        Assert.Equal(SlotsErrors.SlotChanged.Code, (await Assert.ThrowsAsync<DomainProblemException>(() => service.ResizeAsync(City, slot.Id, 1, 0))).Code);
 
         await service.SetClosedAsync(City, slot.Id, true, expectedVersion: 1);
         await using var ctx = db.CreateDbContext();
@@ -81,7 +81,7 @@ public class SlotAdminConcurrencyTests
                 await service.ResizeAsync(City, slot.Id, 10 + i, expectedVersion: 0);
                 return (Won: true, Capacity: 10 + i);
             }
-            catch (DomainProblemException e) when (e.Code == SlotProblems.SlotChanged)
+            catch (DomainProblemException e) when (e.Code == SlotsErrors.SlotChanged.Code)
             {
                 return (Won: false, Capacity: 0);
             }

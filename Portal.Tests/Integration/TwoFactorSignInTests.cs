@@ -150,7 +150,7 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         // The PDA applies it too: a site admin without an authenticator must set one up first.
         var pda = await PdaLoginAsync(factory, "192.0.2.28", "clinic", ConsoleSession.Password);
         Assert.Equal(HttpStatusCode.Forbidden, pda.StatusCode);
-        Assert.Equal(SignInProblems.TwoFactorSetupRequiredCode, await ProblemCodeAsync(pda));
+        Assert.Equal(IdentityErrors.TwoFactorSetupRequired.Code, await ProblemCodeAsync(pda));
     }
 
     [Fact]
@@ -165,9 +165,9 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         var key = await WithUsersAsync(factory, async users => (await users.GetAuthenticatorKeyAsync((await users.FindByNameAsync("doctor"))!))!);
 
         var without = await PdaLoginAsync(factory, "192.0.2.29", "doctor", ConsoleSession.Password);
-        Assert.Equal(SignInProblems.SecondFactorRequiredCode, await ProblemCodeAsync(without));
+        Assert.Equal(IdentityErrors.SecondFactorRequired.Code, await ProblemCodeAsync(without));
         var wrong = await PdaLoginAsync(factory, "192.0.2.29", "doctor", ConsoleSession.Password, code: OtherCode(Totp.Code(key)));
-        Assert.Equal(SignInProblems.BadSecondFactorCode, await ProblemCodeAsync(wrong));
+        Assert.Equal(IdentityErrors.BadSecondFactor.Code, await ProblemCodeAsync(wrong));
         Assert.Equal(HttpStatusCode.OK, (await PdaLoginAsync(factory, "192.0.2.29", "doctor", ConsoleSession.Password, code: Totp.Code(key))).StatusCode);
     }
 

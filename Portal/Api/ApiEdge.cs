@@ -10,7 +10,7 @@ public static class ApiEdge
     public static IServiceCollection AddApiEdge(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddApiProblems();
-        services.AddOpenApi(o => o.AddInputRuleLimits());
+        services.AddOpenApi(o => o.AddInputRuleLimits().AddErrorResponses());
         services.AddTransient<IStartupFilter, IdempotencyExtensions.BufferingStartupFilter>();
         services.AddResidentRateLimits(configuration);
         return services;

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Archives;
 using Portal.Core.Identity;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
 
 namespace Portal.Api;
 
@@ -12,11 +14,15 @@ public static class ArchivesApi
         var group = app.MapGroup("/api/v1/me/archives").WithTags("Resident: archives").RequireAuthorization(Policies.Resident);
         group.MapPost("/bind", Bind).WithName("BindArchive")
             .WithSummary("档案绑定（档案编号，或证件号码+姓名+手机号）/ Bind an existing archive")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem()
+            .ProducesErrors(ArchivesErrors.AlreadyRequested, ArchivesErrors.ArchiveNotFound, ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         group.MapPost("/requests", Request).WithName("RequestArchive")
             .WithSummary("自助建档或迁档申请 / Ask for a new archive (Create) or a transfer (Transfer)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/requests", List).WithName("ListMyArchiveRequests").WithSummary("我的档案申请及审核结果 / My archive requests and their status");
+            .ProducesValidationProblem()
+            .ProducesErrors(ArchivesErrors.AlreadyRequested, ArchivesErrors.ArchiveExists, ArchivesErrors.ArchiveNotFound, ResidentsErrors.BadToken,
+                ResidentsErrors.ResidentNotFound, SitesErrors.SiteNotFound);
+        group.MapGet("/requests", List).WithName("ListMyArchiveRequests").WithSummary("我的档案申请及审核结果 / My archive requests and their status")
+            .ProducesErrors(ResidentsErrors.BadToken);
         return group;
     }
 

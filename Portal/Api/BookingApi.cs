@@ -3,6 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Identity;
+using Portal.Core.Eligibility;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
+using Portal.Core.Slots;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -12,23 +17,28 @@ public static class BookingApi
     {
         var sites = app.MapGroup("/api/v1/sites").WithTags("Resident: sites and slots").AllowAnonymous();
         sites.MapGet("/{id:long}/slots", ListSlots).WithName("ListSlots").WithSummary("号源 / Slots of a site")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(SitesErrors.SiteNotFound);
 
         var appointments = app.MapGroup("/api/v1/appointments").WithTags("Resident: appointments").RequireAuthorization(Policies.Resident);
         appointments.MapPost("/", Book).WithName("Book").WithSummary("预约 / Book a slot")
             .WithIdempotency().RequireBookingRateLimits()
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem()
+            .ProducesErrors(BookingErrors.AlreadyBooked, BookingErrors.ScarceBookingBlocked, BookingErrors.SlotClosed, BookingErrors.SlotFull,
+                BookingErrors.SlotNotReleased, BookingErrors.WaitlistRequired, EligibilityErrors.NotEligible, ResidentsErrors.BadToken,
+                ResidentsErrors.ResidentNotFound, SlotsErrors.SlotNotFound, VaccinesErrors.ProductNotFound);
         appointments.MapGet("/{id:long}", Get).WithName("GetAppointment").WithSummary("预约详情 / One of my appointments")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(BookingErrors.AppointmentNotFound, ResidentsErrors.BadToken);
         appointments.MapDelete("/{id:long}", Cancel).WithName("CancelAppointment").WithSummary("取消预约（立即释放号源）/ Cancel an appointment (frees the place at once)")
             .WithIdempotency().RequireBookingRateLimits()
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem()
+            .ProducesErrors(BookingErrors.AppointmentNotBooked, BookingErrors.AppointmentNotFound, BookingErrors.AppointmentPast, ResidentsErrors.BadToken);
         appointments.MapPost("/{id:long}/reschedule", Reschedule).WithName("RescheduleAppointment").WithSummary("改约 / Move an appointment to another slot")
             .WithIdempotency().RequireBookingRateLimits()
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem()
+            .ProducesErrors(BookingErrors.AppointmentNotBooked, BookingErrors.AppointmentNotFound, BookingErrors.AppointmentPast, BookingErrors.SlotClosed,
+                BookingErrors.SlotFull, BookingErrors.SlotNotReleased, EligibilityErrors.NotEligible, ResidentsErrors.BadToken,
+                SlotsErrors.SlotNotFound, VaccinesErrors.ProductNotFound);
         return app;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Certificates;
 using Portal.Core.Common;
 using Portal.Core.Identity;
+using Portal.Core.Residents;
 
 namespace Portal.Api;
 
@@ -13,13 +14,16 @@ public static class CertificatesApi
         app.MapGet("/api/v1/me/certificate", Issue).RequireAuthorization(Policies.Resident)
             .WithTags("Resident: records and certificate").WithName("GetMyCertificate")
             .WithSummary("电子接种证（ECDSA P-256 签名）/ Signed electronic vaccination certificate")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
 
         var open = app.MapGroup("/api/v1/certificates").WithTags("Certificates: verification").AllowAnonymous();
         open.MapGet("/public-key", PublicKey).WithName("GetCertificatePublicKey")
-            .WithSummary("验证电子接种证的公钥（PEM）/ Public key (PEM) that verifies certificates");
+            .WithSummary("验证电子接种证的公钥（PEM）/ Public key (PEM) that verifies certificates")
+            .ProducesErrors();
         open.MapGet("/verify", Verify).WithName("VerifyCertificate")
-            .WithSummary("验证电子接种证 / Verify a certificate payload").ProducesValidationProblem();
+            .WithSummary("验证电子接种证 / Verify a certificate payload").ProducesValidationProblem()
+            .ProducesErrors();
         return app;
     }
 

@@ -4,6 +4,7 @@ using Portal.Core.Consents;
 using Portal.Core.Identity;
 using Portal.Core.Common;
 using Portal.Core.Vaccines;
+using Portal.Core.Residents;
 
 namespace Portal.Api;
 
@@ -12,11 +13,13 @@ public static class ConsentsApi
     public static IEndpointRouteBuilder MapConsentsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/questionnaires", List).AllowAnonymous().WithTags("Resident: questionnaires").WithName("ListQuestionnaires")
-            .WithSummary("预约接种问卷 / Pre-booking health questionnaires").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("预约接种问卷 / Pre-booking health questionnaires")
+            .ProducesErrors(ConsentsErrors.ProgrammeNotFound);
         app.MapPost("/api/v1/me/questionnaires/{id:long}/responses", Submit).RequireAuthorization(Policies.Resident)
             .WithTags("Resident: questionnaires").WithName("SubmitQuestionnaire")
             .WithSummary("提交问卷（标记禁忌症）/ Answer a questionnaire (flags contraindications)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ConsentsErrors.QuestionnaireNotFound, ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         return app;
     }
 

@@ -3,6 +3,7 @@ using Portal.Core.Content;
 using Portal.Core.Areas;
 using Portal.Core.Common;
 using Portal.Core.Vaccines;
+using Portal.Core.Sites;
 
 namespace Portal.Api;
 
@@ -11,12 +12,14 @@ public static class ContentApi
     public static IEndpointRouteBuilder MapContentApi(this IEndpointRouteBuilder app)
     {
         var knowledge = app.MapGroup("/api/v1/knowledge").WithTags("Resident: knowledge and announcements").AllowAnonymous();
-        knowledge.MapGet("/", ListKnowledge).WithName("ListKnowledge").WithSummary("疫苗知识 / Vaccine knowledge articles");
+        knowledge.MapGet("/", ListKnowledge).WithName("ListKnowledge").WithSummary("疫苗知识 / Vaccine knowledge articles")
+            .ProducesErrors();
         knowledge.MapGet("/{id:long}", GetKnowledge).WithName("GetKnowledge").WithSummary("疫苗知识文章 / One article")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(ContentErrors.ArticleNotFound);
         app.MapGet("/api/v1/announcements", ListAnnouncements).AllowAnonymous().WithTags("Resident: knowledge and announcements")
             .WithName("ListAnnouncements").WithSummary("公告（全市、区、接种点）/ Announcements: city-wide, district, site")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(SitesErrors.SiteNotFound);
         return app;
     }
 

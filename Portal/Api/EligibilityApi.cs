@@ -4,6 +4,7 @@ using Portal.Core.Eligibility;
 using Portal.Core.Identity;
 using Portal.Core.Residents;
 using Portal.Data;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -15,12 +16,14 @@ public static class EligibilityApi
     {
         var me = app.MapGroup("/api/v1/me").WithTags("Resident: schedule").RequireAuthorization(Policies.Resident);
         me.MapGet("/next-doses", NextDoses).WithName("NextDoses").WithSummary("下一针查询 / Next doses of every series started")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         me.MapGet("/eligibility", Eligibility).WithName("Eligibility").WithSummary("接种资格 / May this product be given on this date, and if not, why")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound, VaccinesErrors.ProductNotFound);
 
         app.MapGet("/api/v1/schedules/children", ChildrenSchedule).AllowAnonymous().WithTags("Public: schedules")
-            .WithName("ChildrenSchedule").WithSummary("儿童免疫程序 / The children's programme by age for a birth date").ProducesValidationProblem();
+            .WithName("ChildrenSchedule").WithSummary("儿童免疫程序 / The children's programme by age for a birth date").ProducesValidationProblem()
+            .ProducesErrors();
         return app;
     }
 

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Feedback;
 using Portal.Core.Identity;
+using Portal.Core.Residents;
+using Portal.Core.Sites;
 
 namespace Portal.Api;
 
@@ -12,8 +14,10 @@ public static class FeedbackApi
         var group = app.MapGroup("/api/v1/me/feedback").WithTags("Resident: feedback").RequireAuthorization(Policies.Resident);
         group.MapPost("/", Submit).WithName("SubmitFeedback")
             .WithSummary("满意度评价与意见反馈 / Rate a visit or send a suggestion or complaint")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/", List).WithName("ListMyFeedback").WithSummary("我的反馈 / My feedback and replies");
+            .ProducesValidationProblem()
+            .ProducesErrors(FeedbackErrors.AlreadyRated, FeedbackErrors.InjectionNotFound, ResidentsErrors.BadToken, SitesErrors.SiteNotFound);
+        group.MapGet("/", List).WithName("ListMyFeedback").WithSummary("我的反馈 / My feedback and replies")
+            .ProducesErrors(ResidentsErrors.BadToken);
         return group;
     }
 

@@ -168,7 +168,7 @@ public static class IdempotencyExtensions
 {
     /// <summary>Honours the Idempotency-Key header on this endpoint (see <see cref="IdempotencyFilter"/>).</summary>
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<IdempotencyFilter>();
+        builder.AddEndpointFilter<IdempotencyFilter>().ProducesErrors(BookingErrors.IdempotencyKeyReused, BookingErrors.IdempotencyInFlight);
 
     /// <summary>Buffers the body of requests that carry the header, so the filter can hash the raw body after binding read it.</summary>
     internal sealed class BufferingStartupFilter : IStartupFilter

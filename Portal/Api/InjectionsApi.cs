@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
+using Portal.Core.Residents;
 
 namespace Portal.Api;
 
@@ -13,7 +14,8 @@ public static class InjectionsApi
     {
         var group = app.MapGroup("/api/v1/me").WithTags("Resident: records and certificate").RequireAuthorization(Policies.Resident);
         group.MapGet("/records", ListRecords).WithName("ListMyRecords").WithSummary("接种记录 / Vaccination records of a resident on the account")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         return group;
     }
 

@@ -7,6 +7,9 @@ using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Identity;
 using Portal.Core.Sites;
+using Portal.Core.Eligibility;
+using Portal.Core.Residents;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -28,15 +31,20 @@ public static class PdaApi
     {
         var group = app.MapGroup("/api/v1/pda").WithTags("PDA");
         group.MapPost("/login", Login).AllowAnonymous().WithName("PdaLogin").WithSummary("医生登录 / Doctor sign-in")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesValidationProblem()
+            .ProducesErrors(IdentityErrors.AccountDisabled, IdentityErrors.AccountLocked, IdentityErrors.BadCredentials, IdentityErrors.BadSecondFactor,
+                IdentityErrors.NotADoctor, IdentityErrors.SecondFactorRequired, IdentityErrors.SignInBlocked, IdentityErrors.TwoFactorSetupRequired);
         group.MapPost("/scan", Scan).RequireAuthorization(Policies.Pda).WithName("PdaScan").WithSummary("扫接种码 / Scan a vaccination code")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.ResidentNotFound);
         group.MapPost("/lookup", Lookup).RequireAuthorization(Policies.Pda).WithName("PdaLookup")
             .WithSummary("按证件号码查找受种者（读卡或输入）/ Find a resident by ID document number (card reader or typed)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.ResidentNotFound);
         group.MapPost("/injections", Record).RequireAuthorization(Policies.Pda).WithName("PdaRecordInjection").WithSummary("登记接种 / Record an injection")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem()
+            .ProducesErrors(EligibilityErrors.NotEligible, InjectionsErrors.DoseAlreadyToday, InjectionsErrors.OutOfStock, InjectionsErrors.VisitRequired,
+                ResidentsErrors.ResidentNotFound, VaccinesErrors.ProductNotFound);
         return group;
     }
 

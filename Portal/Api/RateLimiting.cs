@@ -65,7 +65,7 @@ public static class RateLimitingExtensions
     /// <summary>Token bucket per token and per IP.</summary>
     public static RouteHandlerBuilder RequireBookingRateLimits(this RouteHandlerBuilder builder) =>
         builder.RequireRateLimiting(RateLimitPolicies.BookingPerToken).WithMetadata(BookingPerIpLimitMetadata.Instance)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesErrors(CommonErrors.RateLimited);
 
     private static void Configure(RateLimiterOptions options, RateLimitSettings s)
     {

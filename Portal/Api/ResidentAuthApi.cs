@@ -16,9 +16,12 @@ public static class ResidentAuthApi
     {
         var group = app.MapGroup("/api/v1/auth").WithTags("Resident sign-in").AllowAnonymous();
         group.MapPost("/sms-code", SendCode).WithName("SendSmsCode").WithSummary("发送短信验证码 / Send an SMS verification code")
-            .RequireRateLimiting(RateLimitPolicies.SmsPerIp).ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .RequireRateLimiting(RateLimitPolicies.SmsPerIp).ProducesValidationProblem()
+            .ProducesErrors(CommonErrors.RateLimited, ResidentsErrors.SmsDailyLimit, ResidentsErrors.SmsIpLimit, ResidentsErrors.SmsTooFrequent,
+                ResidentsErrors.SmsUnavailable);
         group.MapPost("/token", ExchangeCode).WithName("ExchangeSmsCode").WithSummary("验证码换取令牌 / Exchange the code for a token")
-            .RequireRateLimiting(RateLimitPolicies.LoginPerIp).ProducesValidationProblem();
+            .RequireRateLimiting(RateLimitPolicies.LoginPerIp).ProducesValidationProblem()
+            .ProducesErrors(CommonErrors.RateLimited);
         return group;
     }
 

@@ -18,35 +18,41 @@ public static class ResidentLinksApi
         var me = app.MapGroup("/api/v1/me").WithTags("Resident: linked accounts").RequireAuthorization(Policies.Resident);
 
         me.MapGet("/link-requests", ListMine).WithName("ListMyLinkRequests")
-            .WithSummary("我的关联申请 / My requests to act for people already on record");
+            .WithSummary("我的关联申请 / My requests to act for people already on record")
+            .ProducesErrors(ResidentsErrors.BadToken);
         me.MapPost("/link-requests/{id:long}/confirm", Confirm).WithName("ConfirmLinkRequest")
             .WithSummary("用验证码确认关联申请 / Confirm a link request with the code sent to the person's phone")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkRequestClosed, ResidentsErrors.LinkRequestNotFound, ResidentsErrors.RequesterHasHolder);
         me.MapPost("/link-requests/{id:long}/code", Resend).WithName("ResendLinkCode")
             .WithSummary("重新发送关联验证码 / Send the link request's code again")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkCodeDailyLimit, ResidentsErrors.LinkCodeTooFrequent, ResidentsErrors.LinkRequestClosed,
+                ResidentsErrors.LinkRequestNotFound, ResidentsErrors.NotPersonOrGuardian, ResidentsErrors.ResidentNotFound);
         me.MapDelete("/link-requests/{id:long}", Withdraw).WithName("WithdrawLinkRequest")
             .WithSummary("撤回关联申请 / Withdraw a link request")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkRequestClosed, ResidentsErrors.LinkRequestNotFound);
 
         me.MapGet("/link-requests/incoming", ListIncoming).WithName("ListIncomingLinkRequests")
-            .WithSummary("他人申请代我（或我监护的未成年人）办理 / Requests to act for me or a minor in my care");
+            .WithSummary("他人申请代我（或我监护的未成年人）办理 / Requests to act for me or a minor in my care")
+            .ProducesErrors(ResidentsErrors.BadToken);
         me.MapPost("/link-requests/{id:long}/approve", Approve).WithName("ApproveLinkRequest")
             .WithSummary("同意关联申请 / Approve a request to act for me or a minor in my care")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkRequestClosed, ResidentsErrors.LinkRequestNotFound, ResidentsErrors.RequesterHasHolder);
         me.MapPost("/link-requests/{id:long}/reject", Reject).WithName("RejectLinkRequest")
             .WithSummary("拒绝关联申请 / Reject a request to act for me or a minor in my care")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkRequestClosed, ResidentsErrors.LinkRequestNotFound);
 
         me.MapGet("/residents/{residentId:long}/accounts", ListLinkedAccounts).WithName("ListLinkedAccounts")
             .WithSummary("可代该成员办理的账号 / Accounts that act for this person (for the person or a minor's guardian)")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.NotPersonOrGuardian, ResidentsErrors.ResidentNotFound);
         me.MapDelete("/residents/{residentId:long}/accounts/{accountId:long}", RemoveLinkedAccount).WithName("RemoveLinkedAccount")
             .WithSummary("移除他人账号的代办权限 / Remove another account's link to this person")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkNotRemovable, ResidentsErrors.LinkedAccountNotFound,
+                ResidentsErrors.NotPersonOrGuardian, ResidentsErrors.ResidentNotFound);
         me.MapDelete("/residents/{residentId:long}", Detach).WithName("DetachMember")
             .WithSummary("移除成员（取消本账号的代办）/ Detach this account from a person")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         return me;
     }
 

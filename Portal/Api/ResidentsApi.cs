@@ -15,16 +15,21 @@ public static class ResidentsApi
     public static RouteGroupBuilder MapResidentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me").WithTags("Resident: me").RequireAuthorization(Policies.Resident);
-        group.MapGet("/residents", ListMembers).WithName("ListMembers").WithSummary("本人及家庭成员 / The holder and family members");
+        group.MapGet("/residents", ListMembers).WithName("ListMembers").WithSummary("本人及家庭成员 / The holder and family members")
+            .ProducesErrors(ResidentsErrors.BadToken);
         group.MapPost("/residents", RegisterMember).WithName("RegisterMember")
             .WithSummary("登记本人或家庭成员（已有档案者需其本人同意）/ Register the holder or a family member (a person already on record must agree)")
             .WithDescription("201: a new record, or a person whose record carries this account's phone (or, for a minor, whose archive names it as the guardian's). "
                 + "200: already linked. 202: a link request that the person confirms (one-time code to the phone on their record, or approval by their own account); "
                 + "its answer is the same whether or not the name matches the record.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/appointments", ListAppointments).WithName("ListMyAppointments").WithSummary("我的预约 / My appointments");
+            .ProducesValidationProblem()
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.LinkCodeDailyLimit, ResidentsErrors.LinkDailyLimit, ResidentsErrors.LinkRequestClosed,
+                ResidentsErrors.LinkRequestNotFound, ResidentsErrors.LinkRequestsPendingLimit, ResidentsErrors.NotPersonOrGuardian, ResidentsErrors.RequesterHasHolder,
+                ResidentsErrors.ResidentNotFound);
+        group.MapGet("/appointments", ListAppointments).WithName("ListMyAppointments").WithSummary("我的预约 / My appointments")
+            .ProducesErrors(ResidentsErrors.BadToken);
         group.MapGet("/qr", GetQr).WithName("GetQrCode").WithSummary("接种码（签名、5分钟有效）/ Signed vaccination QR payload, valid 5 minutes")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesErrors(ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound);
         app.MapResidentAuthApi();
         app.MapResidentLinksApi();
         return group;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Sites;
 using Portal.Core.Areas;
 using Portal.Core.Common;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -12,14 +13,17 @@ public static class SitesApi
     {
         app.MapGroup("/api/v1/sites").WithTags("Resident: sites and slots").AllowAnonymous()
             .MapGet("/", List).WithName("ListSites").WithSummary("接种点列表 / Vaccination sites")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(AreasErrors.DistrictNotFound, AreasErrors.StreetNotFound);
 
         var group = app.MapGroup("/api/v1/clinics").WithTags("Resident: clinics").AllowAnonymous();
         group.MapGet("/", Search).WithName("SearchClinics")
             .WithSummary("门诊查询（按区、街道、疫苗）/ Find clinics by district, street and vaccine, with hours and announcements")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(AreasErrors.DistrictNotFound, AreasErrors.StreetNotFound, VaccinesErrors.ProductNotFound);
         group.MapGet("/{id:long}", Get).WithName("GetClinic").WithSummary("门诊详情 / One clinic")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesErrors(SitesErrors.SiteNotFound, VaccinesErrors.ProductNotFound);
         return app;
     }
 

@@ -2,6 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Identity;
 using Portal.Core.Waitlist;
+using Portal.Core.Booking;
+using Portal.Core.Eligibility;
+using Portal.Core.Residents;
+using Portal.Core.Vaccines;
 
 namespace Portal.Api;
 
@@ -13,12 +17,16 @@ public static class WaitlistApi
     {
         var group = app.MapGroup("/api/v1/waitlist").WithTags("Resident: waitlist").RequireAuthorization(Policies.Resident);
         group.MapPost("/", Register).WithIdempotency().WithName("RegisterWaitlist").WithSummary("紧缺疫苗登记排队 / Register interest in a scarce vaccine")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/", List).WithName("ListWaitlist").WithSummary("我的排队登记、位置与名额 / My waitlist entries, positions and offers");
+            .ProducesValidationProblem()
+            .ProducesErrors(BookingErrors.ScarceBookingBlocked, EligibilityErrors.NotEligible, ResidentsErrors.BadToken, ResidentsErrors.ResidentNotFound,
+                VaccinesErrors.ProductNotFound, WaitlistErrors.AlreadyRegistered, WaitlistErrors.WaitlistNotNeeded);
+        group.MapGet("/", List).WithName("ListWaitlist").WithSummary("我的排队登记、位置与名额 / My waitlist entries, positions and offers")
+            .ProducesErrors(ResidentsErrors.BadToken);
         group.MapDelete("/{id:long}", Withdraw).WithName("WithdrawWaitlist").WithSummary("撤回登记 / Withdraw from the waitlist")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesErrors(ResidentsErrors.BadToken, WaitlistErrors.OfferNotOpen, WaitlistErrors.WaitlistEntryBooked, WaitlistErrors.WaitlistEntryClosed,
+                WaitlistErrors.WaitlistEntryNotFound);
         group.MapPost("/offers/{id:long}/decline", Decline).WithName("DeclineWaitlistOffer").WithSummary("放弃名额（顺延给下一位）/ Decline an offer (it passes to the next person)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesErrors(ResidentsErrors.BadToken, WaitlistErrors.OfferNotFound, WaitlistErrors.OfferNotOpen, WaitlistErrors.WaitlistEntryNotFound);
         return app;
     }
 

@@ -51,7 +51,7 @@ public static class ExportsApi
             .WithName("ExportInjections")
             .WithSummary("导出接种记录（Excel，证件号码与手机号码脱敏）/ Export injections as .xlsx with masked ID and phone numbers")
             .Produces(StatusCodes.Status200OK, contentType: ExcelExporter.ContentType)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesErrors(InjectionsErrors.ExportTooLarge);
         return app;
     }
 

@@ -2,21 +2,11 @@ using Portal.Core.Common;
 
 namespace Portal.Core.Residents.Links;
 
-/// <summary>Errors of linking accounts to people: one code and message each, in both languages. The answers to a requester
-/// never depend on whether the name they gave matched the record (docs/decisions/0007-who-may-act-for-whom.md).</summary>
+/// <summary>Errors of linking accounts to people, thrown from <see cref="ResidentsErrors"/> (the codes live there only), and the
+/// field messages of the code step. The answers to a requester never depend on whether the name they gave matched the
+/// record (docs/decisions/0007-who-may-act-for-whom.md).</summary>
 public static class LinkProblems
 {
-    public const string RequestNotFoundCode = "link_request_not_found";
-    public const string RequestClosedCode = "link_request_closed";
-    public const string TooManyPendingCode = "link_requests_pending_limit";
-    public const string DailyLimitCode = "link_daily_limit";
-    public const string CodeTooFrequentCode = "link_code_too_frequent";
-    public const string CodeDailyLimitCode = "link_code_daily_limit";
-    public const string NotManagerCode = "not_person_or_guardian";
-    public const string NotRemovableCode = "link_not_removable";
-    public const string LinkedAccountNotFoundCode = "linked_account_not_found";
-    public const string RequesterHasHolderCode = "requester_has_holder";
-
     public static readonly Bilingual CodeFormat = new("请输入6位数字验证码", "Enter the 6-digit code");
     public static readonly Bilingual CodeWrong = new("验证码错误", "The code is wrong");
     public static readonly Bilingual CodeExpired = new("验证码已过期，请重新获取", "The code has expired; request a new one");
