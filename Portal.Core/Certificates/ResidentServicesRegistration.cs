@@ -26,6 +26,7 @@ public static class ResidentServicesRegistration
         services.AddScoped<CertificateService>();
         services.AddScoped<RecordsService>();
         services.AddScoped<SiteDirectory>();
+        services.AddScoped<SiteAdminService>();
         services.AddScoped<ContentService>();
         services.AddScoped<TraceabilityService>();
         services.AddScoped<ArchiveService>();
