@@ -176,18 +176,9 @@ public sealed class ArchiveService(IDbContextFactory<DbContext> contexts, IPerso
             && protector.LookupHash(phone) == resident.PhoneHash;
     }
 
-    private static IQueryable<ArchiveRequest> InScope(DbContext db, StaffScope scope)
-    {
-        var requests = db.Set<ArchiveRequest>();
-        if (!scope.IsValid) return requests.Where(_ => false);
-        return scope.Kind switch
-        {
-            DataScopeKind.City => requests,
-            DataScopeKind.District => requests.Where(r => db.Set<Site>().Any(s => s.Id == r.ToSiteId && s.DistrictCode == scope.DistrictCode)),
-            DataScopeKind.Site => requests.Where(r => r.ToSiteId == scope.SiteId),
-            _ => requests.Where(_ => false),
-        };
-    }
+    /// <summary>Requests addressed to a site within the caller's data scope.</summary>
+    private static IQueryable<ArchiveRequest> InScope(DbContext db, StaffScope scope) =>
+        db.Set<ArchiveRequest>().AtSitesWithinScope(scope, db, r => r.ToSiteId);
 
     private static async Task<ArchiveRequest> PendingInScopeAsync(DbContext db, StaffScope scope, long requestId, CancellationToken ct)
     {

@@ -9,9 +9,11 @@ namespace Portal.Core.Dashboard;
 /// the big screen, the live hub and the notifier's per-scope caches use, always derived from a
 /// <see cref="StaffScope"/> through <see cref="For"/>, so a screen can never be wider than its viewer's data scope.
 /// </summary>
-/// <remarks>Value equality: two viewers of the same district share one composed snapshot.</remarks>
+/// <remarks>Value equality on <see cref="Key"/>: two viewers of the same district share one composed snapshot.</remarks>
 public sealed record DashboardScope
 {
+    private Func<ScopePlace, bool>? covers;
+
     private DashboardScope(DataScopeKind kind, string? districtCode = null, long? siteId = null, long? employerId = null)
     {
         Kind = kind;
@@ -63,19 +65,17 @@ public sealed record DashboardScope
         };
     }
 
+    /// <summary>Whether a row of figures at <paramref name="place"/> counts in this scope: the data scope's one rule
+    /// (<see cref="DataScope.Rule"/>), compiled once per scope, so a screen counts what the console's lists show.</summary>
+    public bool Covers(ScopePlace place) =>
+        (covers ??= DataScope.Predicate(new StaffScope(null, Key, Key, [], Kind, DistrictCode, SiteId, EmployerId)))(place);
+
     /// <summary>Whether an injection counts in this scope: given at a site of the district, at the site, or to a member
-    /// of the employer's staff; the same rule as the console's injection list (InjectionQueryService).</summary>
+    /// of the employer's staff.</summary>
     public bool Covers(InjectionRecorded injection)
     {
         ArgumentNullException.ThrowIfNull(injection);
-        return Kind switch
-        {
-            DataScopeKind.City => true,
-            DataScopeKind.District => injection.DistrictCode == DistrictCode,
-            DataScopeKind.Site => injection.SiteId == SiteId,
-            DataScopeKind.Employer => injection.EmployerId == EmployerId,
-            _ => false,
-        };
+        return Covers(new ScopePlace(injection.DistrictCode, injection.SiteId, injection.EmployerId));
     }
 
     /// <summary>The injection as a ticker of this scope may show it, or null when it is outside the scope. District and
@@ -86,4 +86,9 @@ public sealed record DashboardScope
         : injection;
 
     public override string ToString() => Key;
+
+    // The compiled rule is a cache, not part of the value.
+    public bool Equals(DashboardScope? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Key);
 }

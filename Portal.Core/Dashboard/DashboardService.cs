@@ -219,15 +219,9 @@ public sealed class DashboardService(
         a.Keys.Union(b.Keys).Select(k => KeyValuePair.Create(k, a.GetValueOrDefault(k) + b.GetValueOrDefault(k)));
 
     /// <summary>Whether counter rows of this district, site and employer (0: none) count in <paramref name="scope"/>:
-    /// the rule of <see cref="DashboardScope.Covers"/>, applied to grouped rows.</summary>
-    private static Func<string, long, long, bool> InScope(DashboardScope scope) => scope.Kind switch
-    {
-        DataScopeKind.City => static (_, _, _) => true,
-        DataScopeKind.District => (district, _, _) => district == scope.DistrictCode,
-        DataScopeKind.Site => (_, site, _) => site == scope.SiteId,
-        DataScopeKind.Employer => (_, _, employer) => employer == scope.EmployerId,
-        _ => static (_, _, _) => false,
-    };
+    /// the data scope's rule (<see cref="DashboardScope.Covers(ScopePlace)"/>), applied to grouped rows.</summary>
+    private static Func<string, long, long, bool> InScope(DashboardScope scope) =>
+        (district, site, employer) => scope.Covers(new ScopePlace(district, site, employer == 0 ? null : employer));
 
     /// <summary>One computation: the history it used and today's grouped rows, composed per scope on demand.</summary>
     private sealed class CounterFigures(DateTimeOffset now, DateOnly today, History past, List<Slice> todays, DashboardOptions options)
@@ -246,10 +240,11 @@ public sealed class DashboardService(
                 .ToList();
 
             // Areas: the city shows every district and street; a district only itself and its own streets; a site's or
-            // employer's doses say nothing about an area's population, so their screens show no area rates at all.
+            // employer's doses say nothing about an area's population, so their screens show no area rates at all
+            // (an area lies within the city and its own district only: the data scope's rule).
             var districtToday = Sum(scoped, s => s.DistrictCode);
             var districts = r.Districts
-                .Where(d => scope.Kind == DataScopeKind.City || (scope.Kind == DataScopeKind.District && d.Code == scope.DistrictCode))
+                .Where(d => scope.Covers(new ScopePlace(d.Code, null, null)))
                 .Select(d =>
                 {
                     var cumulative = sums.ByDistrict.GetValueOrDefault(d.Code) + districtToday.GetValueOrDefault(d.Code);
@@ -260,9 +255,9 @@ public sealed class DashboardService(
                 .Select((x, i) => (x.d.Code, Rank: i + 1)).ToDictionary(x => x.Code, x => x.Rank);
 
             var streetToday = Sum(scoped, s => s.StreetCode);
-            var streets = (scope.Kind is DataScopeKind.City or DataScopeKind.District ? Merge(sums.ByStreet, streetToday) : [])
+            var streets = Merge(sums.ByStreet, streetToday)
                 .Select(x => (x.Key, x.Value, street: r.Streets.GetValueOrDefault(x.Key)))
-                .Where(x => x.street is { Population: > 0 } && (scope.Kind == DataScopeKind.City || x.street.DistrictCode == scope.DistrictCode))
+                .Where(x => x.street is { Population: > 0 } && scope.Covers(new ScopePlace(x.street.DistrictCode, null, null)))
                 .Select(x => new StreetFigure(x.Key, x.street!.Name, x.street.DistrictCode,
                     r.DistrictNames.GetValueOrDefault(x.street.DistrictCode, x.street.DistrictCode), x.street.Population,
                     streetToday.GetValueOrDefault(x.Key), x.Value, Per(x.Value, x.street.Population, 10_000)))
@@ -295,7 +290,7 @@ public sealed class DashboardService(
 
             // A target is the city's or one district's: only the city sees them all, a district its own.
             var targets = past.Targets
-                .Where(t => scope.Kind == DataScopeKind.City || (scope.Kind == DataScopeKind.District && t.Target.DistrictCode == scope.DistrictCode))
+                .Where(t => scope.Covers(new ScopePlace(t.Target.DistrictCode, null, null)))
                 .Select(t =>
                 {
                     var given = past.TargetGivenBeforeToday.GetValueOrDefault(t.Target.Id)
@@ -332,21 +327,11 @@ public sealed class DashboardService(
         /// </summary>
         private List<EmployerFigure> EmployerFigures(DashboardScope scope)
         {
-            if (scope.Kind is not (DataScopeKind.City or DataScopeKind.District or DataScopeKind.Employer))
-            {
-                return [];
-            }
-
             var r = past.Reference;
             var employerToday = Sum(todays.Where(s => s.EmployerId != 0), s => s.EmployerId);
             return Merge(past.SumsFor(DashboardScope.City).ByEmployer, employerToday)
                 .Select(x => (x.Key, x.Value, employer: r.Employers.GetValueOrDefault(x.Key)))
-                .Where(x => x.employer is { HeadCount: > 0 } && scope.Kind switch
-                {
-                    DataScopeKind.District => x.employer.DistrictCode == scope.DistrictCode,
-                    DataScopeKind.Employer => x.Key == scope.EmployerId,
-                    _ => true,
-                })
+                .Where(x => x.employer is { HeadCount: > 0 } && scope.Covers(new ScopePlace(x.employer.DistrictCode, null, x.Key)))
                 .Select(x => new EmployerFigure(x.Key, x.employer!.Name, x.employer.HeadCount,
                     employerToday.GetValueOrDefault(x.Key), x.Value, Per(x.Value, x.employer.HeadCount, 100)))
                 .OrderByDescending(e => e.DosesPer100Staff).ThenBy(e => e.Id)

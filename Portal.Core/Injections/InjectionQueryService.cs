@@ -105,17 +105,13 @@ public sealed class InjectionQueryService(IDbContextFactory<DbContext> contexts,
         return new RevealedPersonalData(injectionId, target.Id, target.Name, idNumber, phone, now);
     }
 
-    /// <summary>Districts the caller may filter by: all of them for city users, their own for district users, none otherwise.</summary>
+    /// <summary>Districts the caller may filter by: those its data scope covers whole (all for the city, its own for a
+    /// district, none otherwise).</summary>
     public async Task<IReadOnlyList<DistrictOption>> ListDistrictsAsync(StaffScope scope, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        if (!scope.IsValid || scope.Kind is not (DataScopeKind.City or DataScopeKind.District))
-            return [];
-
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var districts = db.Set<District>().AsNoTracking();
-        if (scope.Kind == DataScopeKind.District)
-            districts = districts.Where(d => d.Code == scope.DistrictCode);
+        var districts = db.Set<District>().AsNoTracking().WithinScope(scope);
         return await districts.OrderBy(d => d.SortOrder).ThenBy(d => d.Code)
             .Select(d => new DistrictOption(d.Code, d.Name))
             .ToListAsync(ct);
@@ -132,29 +128,9 @@ public sealed class InjectionQueryService(IDbContextFactory<DbContext> contexts,
 
     private static IQueryable<Injection> Filtered(DbContext db, StaffScope scope, InjectionFilter f)
     {
-        var q = db.Set<Injection>().AsNoTracking();
-        var residents = db.Set<Resident>();
-
         // The data scope comes first and is never widened by the filter: an invalid scope sees nothing.
-        switch (scope.IsValid ? scope.Kind : null)
-        {
-            case DataScopeKind.City:
-                break;
-            case DataScopeKind.District:
-                var district = scope.DistrictCode;
-                q = q.Where(i => i.DistrictCode == district);
-                break;
-            case DataScopeKind.Site:
-                var site = scope.SiteId;
-                q = q.Where(i => i.SiteId == site);
-                break;
-            case DataScopeKind.Employer:
-                var employer = scope.EmployerId;
-                q = q.Where(i => residents.Any(r => r.Id == i.ResidentId && r.EmployerId == employer));
-                break;
-            default:
-                return q.Where(i => false);
-        }
+        var q = db.Set<Injection>().AsNoTracking().WithinScope(scope, db);
+        var residents = db.Set<Resident>();
 
         if (f.From is { } from)
             q = q.Where(i => i.InjectedOn >= from);

@@ -8,7 +8,7 @@ using Portal.Core.Vaccines;
 namespace Portal.Core.Slots;
 
 /// <summary>Slot administration for the console. Every call is limited by the caller's <see cref="StaffScope"/>
-/// (site admin: their site; district admin: their district's sites; city: all). Slot edits are optimistic:
+/// (site admin: their site; district admin: their district's sites; city: all: <see cref="DataScope"/>). Slot edits are optimistic:
 /// one conditional UPDATE on Id + Version, and a stale Version answers 409 <c>slot_changed</c>.</summary>
 public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, TimeProvider clock)
 {
@@ -17,7 +17,7 @@ public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, Time
     public async Task<IReadOnlyList<SlotSiteOption>> SitesAsync(StaffScope scope, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await InScope(db.Set<Site>(), scope).OrderBy(s => s.DistrictCode).ThenBy(s => s.Code)
+        return await db.Set<Site>().WithinScope(scope).OrderBy(s => s.DistrictCode).ThenBy(s => s.Code)
             .Select(s => new SlotSiteOption(s.Id, s.Code, s.Name)).ToListAsync(ct);
     }
 
@@ -195,17 +195,10 @@ public sealed class SlotAdminService(IDbContextFactory<DbContext> contexts, Time
         await db.SaveChangesAsync(ct);
     }
 
-    private static IQueryable<Site> InScope(IQueryable<Site> sites, StaffScope scope) => scope switch
+    /// <summary>403 site_out_of_scope for a site outside the data scope, 404 for no such site.</summary>
+    internal static async Task EnsureSiteAsync(DbContext db, StaffScope scope, long siteId, CancellationToken ct)
     {
-        { IsCityWide: true } => sites,
-        { Kind: DataScopeKind.District, DistrictCode: { } district } => sites.Where(s => s.DistrictCode == district),
-        { Kind: DataScopeKind.Site, SiteId: { } site } => sites.Where(s => s.Id == site),
-        _ => sites.Where(s => false),
-    };
-
-    private static async Task EnsureSiteAsync(DbContext db, StaffScope scope, long siteId, CancellationToken ct)
-    {
-        if (await InScope(db.Set<Site>(), scope).AnyAsync(s => s.Id == siteId, ct))
+        if (await db.Set<Site>().WithinScope(scope).AnyAsync(s => s.Id == siteId, ct))
             return;
         throw await db.Set<Site>().AnyAsync(s => s.Id == siteId, ct) ? SlotProblems.OutOfScope() : SlotProblems.SiteNotFound();
     }

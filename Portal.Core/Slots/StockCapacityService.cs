@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Eligibility;
+using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Core.Residents;
 using Portal.Core.Vaccines;
@@ -31,10 +32,12 @@ public sealed class StockCapacityService(IDbContextFactory<DbContext> contexts, 
         return await ComputeAsync(db, siteId, productId, ChinaTime.Today(clock), ct);
     }
 
-    /// <summary>One figure per product the site stocks or offers slots or templates for.</summary>
-    public async Task<IReadOnlyList<StockCapacity>> ForSiteAsync(long siteId, CancellationToken ct = default)
+    /// <summary>One figure per product the site stocks or offers slots or templates for; the site must be within the
+    /// caller's data scope (403 site_out_of_scope otherwise, as every slot administration call).</summary>
+    public async Task<IReadOnlyList<StockCapacity>> ForSiteAsync(StaffScope scope, long siteId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await SlotAdminService.EnsureSiteAsync(db, scope, siteId, ct);
         var today = ChinaTime.Today(clock);
         var stocked = await db.Set<LotStock>().Where(s => s.SiteId == siteId).Join(db.Set<VaccineLot>(), s => s.LotId, l => l.Id, (s, l) => l.ProductId)
             .Distinct().ToListAsync(ct);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Areas;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Identity;
@@ -82,7 +83,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         var now = clock.GetUtcNow();
         var today = ChinaTime.DateOf(now);
         var waiting = db.Set<WaitlistEntry>().AsNoTracking().Where(e => e.ProductId == product.Id && e.Status == WaitlistStatus.Waiting);
-        var candidates = await (from e in district is null ? waiting : CandidatesIn(db, waiting, district)
+        var candidates = await (from e in district is null ? waiting : CandidatesIn(db, waiting, DistrictOf(district))
                                 join r in db.Set<Resident>() on e.ResidentId equals r.Id
                                 where r.ScarceBookingBlockedUntil == null || r.ScarceBookingBlockedUntil < today
                                 select new { e.Id, e.RegisteredAt }).ToListAsync(ct);
@@ -123,7 +124,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var campaign = await Visible(db, Reach.Of(scope)).FirstOrDefaultAsync(c => c.Id == campaignId, ct)
+        var campaign = await Visible(db, scope).FirstOrDefaultAsync(c => c.Id == campaignId, ct)
             ?? throw AllocationProblems.CampaignNotFound();
         var order = await OfferIssuer.OrderAsync(db, campaign, ct);
         var hash = WaitlistDraw.Hash(order);
@@ -140,9 +141,9 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         await using var db = await contexts.CreateDbContextAsync(ct);
         var products = await db.Set<VaccineProduct>().AsNoTracking().Where(p => p.IsScarce).OrderBy(p => p.Code).ToListAsync(ct);
         var entries = db.Set<WaitlistEntry>().Where(e => e.Status == WaitlistStatus.Waiting);
-        var waiting = await (reach.District is { } district ? CandidatesIn(db, entries, district) : entries).GroupBy(e => e.ProductId)
+        var waiting = await (reach.District is not null ? CandidatesIn(db, entries, scope) : entries).GroupBy(e => e.ProductId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var campaigns = await CampaignsAsync(db, await Visible(db, reach).OrderByDescending(c => c.Id).Take(200).ToListAsync(ct), ct);
+        var campaigns = await CampaignsAsync(db, await Visible(db, scope).OrderByDescending(c => c.Id).Take(200).ToListAsync(ct), ct);
         return products.Select(p => new ScarceProductSummary(p.Id, p.Code, p.Name, p.NameEn, waiting.GetValueOrDefault(p.Id),
             campaigns.Where(c => c.ProductId == p.Id).ToList())).ToList();
     }
@@ -158,7 +159,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         if (string.IsNullOrEmpty(query) || reach.None) return [];
         await using var db = await contexts.CreateDbContextAsync(ct);
         var all = db.Set<WaitlistEntry>().AsNoTracking();
-        var entries = from e in reach.District is { } district ? CandidatesIn(db, all, district) : all
+        var entries = from e in reach.District is not null ? CandidatesIn(db, all, scope) : all
                       join r in db.Set<Resident>() on e.ResidentId equals r.Id
                       join p in db.Set<VaccineProduct>() on e.ProductId equals p.Id
                       select new { e, r.IdNumberMasked, r.Name, Product = p.Name };
@@ -166,7 +167,7 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
             ? await entries.Where(x => x.e.Id == id).ToListAsync(ct)
             : await entries.Where(x => x.IdNumberMasked == query).OrderByDescending(x => x.e.Id).Take(20).ToListAsync(ct);
         var result = new List<EntryExplanation>();
-        var campaigns = Visible(db, reach);
+        var campaigns = Visible(db, scope);
         foreach (var x in found)
         {
             var events = await db.Set<WaitlistEvent>().AsNoTracking().Where(ev => ev.EntryId == x.e.Id).OrderBy(ev => ev.Id)
@@ -182,7 +183,8 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         return result;
     }
 
-    /// <summary>What a scope reaches: everything (the city), one district, or nothing.</summary>
+    /// <summary>Which scopes the waitlist console serves: the city (draws anywhere) and a district (draws in its own); any
+    /// other scope sees and draws nothing. What each of them sees is the data scope's (<see cref="DataScope"/>).</summary>
     private readonly record struct Reach(bool None, string? District)
     {
         public static Reach Of(StaffScope scope) => (scope.IsValid ? scope.Kind : null) switch
@@ -193,20 +195,22 @@ public sealed class AllocationService(IDbContextFactory<DbContext> contexts, Tim
         };
     }
 
-    /// <summary>The candidate rule of a district's draw: entries preferring the district or a site in it, or stating no preference.</summary>
-    private static IQueryable<WaitlistEntry> CandidatesIn(DbContext db, IQueryable<WaitlistEntry> entries, string district) =>
-        entries.Where(e => e.PreferredDistrictCode == district
-            || (e.PreferredDistrictCode == null && e.PreferredSiteId == null)
-            || db.Set<Site>().Any(s => s.Id == e.PreferredSiteId && s.DistrictCode == district));
+    /// <summary>A district's draw reaches what that district's administrator reaches.</summary>
+    private static StaffScope DistrictOf(string district) => new(null, "", "", [], DataScopeKind.District, district);
+
+    /// <summary>The candidate rule of a district's draw: entries preferring a district or a site within the district's
+    /// scope, or stating no preference.</summary>
+    private static IQueryable<WaitlistEntry> CandidatesIn(DbContext db, IQueryable<WaitlistEntry> entries, StaffScope district)
+    {
+        var districts = db.Set<District>().WithinScope(district).Select(d => (string?)d.Code);
+        var sites = db.Set<Site>().WithinScope(district).Select(s => (long?)s.Id);
+        return entries.Where(e => (e.PreferredDistrictCode == null && e.PreferredSiteId == null)
+            || districts.Contains(e.PreferredDistrictCode) || sites.Contains(e.PreferredSiteId));
+    }
 
     /// <summary>The campaigns a scope sees: all for the city, the district's own for a district, none otherwise.</summary>
-    private static IQueryable<WaitlistCampaign> Visible(DbContext db, Reach reach)
-    {
-        var campaigns = db.Set<WaitlistCampaign>().AsNoTracking();
-        return reach.None ? campaigns.Where(c => false)
-            : reach.District is { } district ? campaigns.Where(c => c.DistrictCode == district)
-            : campaigns;
-    }
+    private static IQueryable<WaitlistCampaign> Visible(DbContext db, StaffScope scope) =>
+        db.Set<WaitlistCampaign>().AsNoTracking().WithinScope(scope);
 
     private static async Task<IReadOnlyList<CampaignDto>> CampaignsAsync(DbContext db, List<WaitlistCampaign> campaigns, CancellationToken ct)
     {

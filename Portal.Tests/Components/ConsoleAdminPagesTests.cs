@@ -23,6 +23,7 @@ public sealed class ConsoleAdminPagesTests : BunitTestContext, IAsyncLifetime
     {
         db = await TestDatabase.SqliteAsync();
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(db);
+        Services.AddSingleton(new SiteAdminService(db));
         await using var ctx = db.CreateDbContext();
         var pudongStreet = await ctx.Streets.OrderBy(s => s.Code).FirstAsync(s => s.DistrictCode == "310115");
         var huangpuStreet = await ctx.Streets.OrderBy(s => s.Code).FirstAsync(s => s.DistrictCode == "310101");

@@ -1,4 +1,5 @@
 using Portal.Core.Booking;
+using Portal.Core.Identity;
 using Portal.Core.Slots;
 using static Portal.Tests.Unit.SlotTestKit;
 
@@ -58,7 +59,7 @@ public class SlotStockCapacityTests(SlotSqliteFixture fixture) : IClassFixture<S
         // The other site: 70 on hand, the "moved" resident's third dose and the "elsewhere" resident's two, one first dose booked.
         Assert.Equal(70 - 1 - 2 - 1, await service.BookableFirstDosesAsync(other.Id, cecolin.Id));
 
-        var perProduct = await service.ForSiteAsync(site.Id);
+        var perProduct = await service.ForSiteAsync(new StaffScope("city", "cdc", "市疾控", [Roles.CityAdmin], DataScopeKind.City), site.Id);
         Assert.Equal(new[] { cecolin.Id, bibp.Id }.Order(), perProduct.Select(p => p.ProductId));
         Assert.Equal(40, Assert.Single(perProduct, p => p.ProductId == bibp.Id).BookableFirstDoses);
     }
