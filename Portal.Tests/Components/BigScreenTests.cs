@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Components.Pages.Screen;
@@ -209,7 +210,7 @@ public sealed class BigScreenTests : BunitTestContext
         var markup = page.Markup;
         Assert.All(city.Districts.Where(d => d.Code != xuhui.Code), d => Assert.DoesNotContain(d.Name, markup));
         Assert.DoesNotContain("黄浦测试有限公司", markup);
-        Assert.DoesNotContain(ScreenTexts.WholeCity, markup);
+        Assert.DoesNotContain(Services.GetRequiredService<IStringLocalizer<ScreenTexts>>()["WholeCity"].Value, markup);
         Assert.Equal("7", page.Find("#cumulative-total").GetAttribute("data-value")); // the city's is 12
     }
 

@@ -6,8 +6,9 @@
 // ShellTests renders English and Chinese texts to prove the two names agree.
 namespace Portal;
 
-/// <summary>Marker type for <c>IStringLocalizer&lt;SharedResources&gt;</c>: all console texts. The neutral
-/// resources are Simplified Chinese (zh-CN is the default culture); <c>SharedResources.en.resx</c> is English.</summary>
+/// <summary>Marker type for <c>IStringLocalizer&lt;SharedResources&gt;</c>: the shell's texts (menu, sign-in, home,
+/// errors, validation); each page folder has its own marker and resources (ADR 0012). The neutral resources are
+/// Simplified Chinese (zh-CN is the default culture); <c>SharedResources.en.resx</c> is English.</summary>
 public sealed class SharedResources
 {
     private SharedResources()

@@ -1,35 +1,29 @@
-using System.Globalization;
-using Portal.Core.Common;
+using Microsoft.Extensions.Localization;
 using Portal.Core.Sites;
 
 namespace Portal.Components.Pages.Sites;
 
-/// <summary>The sites page's own texts, Chinese and English, chosen by the current UI culture.</summary>
-public static class SiteTexts
+/// <summary>Marker for <c>IStringLocalizer&lt;SiteTexts&gt;</c>: the sites page's texts in
+/// <c>Resources/Components/Pages/Sites/SiteTexts(.en).resx</c> (see docs/decisions/0012-ui-text.md).</summary>
+public sealed class SiteTexts
 {
-    public static string Title => T("接种点", "Vaccination sites");
-    public static string Search => T("搜索", "Search");
-    public static string SearchHint => T("按编码、名称、区、街道或地址查找", "Search by code, name, district, street or address");
-    public static string Code => T("编码", "Code");
-    public static string Name => T("名称", "Name");
-    public static string Kind => T("类型", "Kind");
-    public static string District => T("所属区", "District");
-    public static string Street => T("街道", "Street");
-    public static string Address => T("地址", "Address");
-    public static string Phone => T("电话", "Phone");
-    public static string Hours => T("开放时间", "Opening hours");
-    public static string NoRecords => T("没有符合条件的接种点", "No sites match");
-    public static string Closed => T("暂无开放时间", "No opening hours");
-
-    public static string KindName(SiteKind kind) => kind switch
+    private SiteTexts()
     {
-        SiteKind.Clinic => T("门诊", "Clinic"),
-        SiteKind.Temporary => T("临时接种点", "Temporary site"),
+    }
+}
+
+/// <summary>Sites-page texts built from a site's data.</summary>
+public static class SiteTextFormats
+{
+    public static string KindName(this IStringLocalizer<SiteTexts> texts, SiteKind kind) => kind switch
+    {
+        SiteKind.Clinic => texts["Kind_Clinic"],
+        SiteKind.Temporary => texts["Kind_Temporary"],
         _ => kind.ToString(),
     };
 
     /// <summary>Days with the same hours grouped into runs, e.g. "周一至周六 08:00–11:30; 周日 08:00–10:00".</summary>
-    public static string HoursSummary(IEnumerable<OpeningHours> hours)
+    public static string HoursSummary(this IStringLocalizer<SiteTexts> texts, IEnumerable<OpeningHours> hours)
     {
         var byDay = hours
             .GroupBy(h => MondayFirst(h.Day))
@@ -38,7 +32,7 @@ public static class SiteTexts
                 .Select(h => $"{h.Opens:HH\\:mm}–{h.Closes:HH\\:mm}"))))
             .ToList();
         if (byDay.Count == 0)
-            return Closed;
+            return texts["Closed"];
 
         var parts = new List<string>();
         var i = 0;
@@ -47,7 +41,7 @@ public static class SiteTexts
             var j = i;
             while (j + 1 < byDay.Count && byDay[j + 1].Day == byDay[j].Day + 1 && byDay[j + 1].Text == byDay[i].Text)
                 j++;
-            var days = i == j ? DayName(byDay[i].Day) : DayName(byDay[i].Day) + T("至", "–") + DayName(byDay[j].Day);
+            var days = i == j ? DayName(texts, byDay[i].Day) : texts["DayRange", DayName(texts, byDay[i].Day), DayName(texts, byDay[j].Day)];
             parts.Add($"{days} {byDay[i].Text}");
             i = j + 1;
         }
@@ -57,16 +51,14 @@ public static class SiteTexts
 
     private static int MondayFirst(DayOfWeek day) => ((int)day + 6) % 7;
 
-    private static string DayName(int mondayFirst) => mondayFirst switch
+    private static string DayName(IStringLocalizer<SiteTexts> texts, int mondayFirst) => mondayFirst switch
     {
-        0 => T("周一", "Mon"),
-        1 => T("周二", "Tue"),
-        2 => T("周三", "Wed"),
-        3 => T("周四", "Thu"),
-        4 => T("周五", "Fri"),
-        5 => T("周六", "Sat"),
-        _ => T("周日", "Sun"),
+        0 => texts["Day_Mon"],
+        1 => texts["Day_Tue"],
+        2 => texts["Day_Wed"],
+        3 => texts["Day_Thu"],
+        4 => texts["Day_Fri"],
+        5 => texts["Day_Sat"],
+        _ => texts["Day_Sun"],
     };
-
-    private static string T(string zh, string en) => new Bilingual(zh, en).For(CultureInfo.CurrentUICulture);
 }
