@@ -19,6 +19,7 @@ using Portal.Components.Pages;
 using Portal.Components.Pages.Account;
 using Portal.Core.Identity;
 using Portal.Localization;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.CancelTestKit;
+using static Portal.Tests.TestSupport.CancelTestKit;
 
 namespace Portal.Tests.Integration;
 

@@ -6,7 +6,7 @@ using Portal.Booking;
 using Portal.Core.Booking;
 using Portal.Data;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.CancelTestKit;
+using static Portal.Tests.TestSupport.CancelTestKit;
 
 namespace Portal.Tests.Integration;
 

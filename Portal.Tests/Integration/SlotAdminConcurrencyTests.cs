@@ -3,7 +3,7 @@ using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Slots;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Unit.SlotTestKit;
+using static Portal.Tests.TestSupport.SlotTestKit;
 
 namespace Portal.Tests.Integration;
 

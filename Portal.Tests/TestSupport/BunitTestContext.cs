@@ -14,7 +14,7 @@ using Portal.Components.Layout;
 using Portal.Core.Identity;
 using Portal.Localization;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>
 /// Shared base for component tests: a bUnit context with MudBlazor services, loose JS interop, the app's
