@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Portal.Data;
@@ -15,6 +16,15 @@ public static class SqliteConnectionStrings
         b.Pooling = true;
         return b.ToString();
     }
+}
+
+public static class SqliteDbContextOptions
+{
+    /// <summary>The app's SQLite set-up of a context: connection defaults, command timeout and pragmas. The app's factory
+    /// and the tests' databases are both built with it, so a test runs on the pragmas production runs on.</summary>
+    public static DbContextOptionsBuilder UsePortalSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(SqliteConnectionStrings.WithDefaults(connectionString), o => o.CommandTimeout(60))
+            .AddInterceptors(new SqlitePragmaInterceptor());
 }
 
 /// <summary>WAL lets readers (dashboards) run while a booking writes; busy_timeout makes writers

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ClosedXML.Excel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Portal.Tests.Integration;
 using Portal.Tests.TestSupport;
 using Xunit.Abstractions;
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Tests.Integration;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Browser;

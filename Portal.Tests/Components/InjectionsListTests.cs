@@ -6,18 +6,18 @@ using Portal.Core.Auditing;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Core.Injections.Queries;
-using Portal.Tests.Unit;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;
 
 public class InjectionsListTests : BunitTestContext, IAsyncLifetime
 {
-    private InjectionTestDatabase data = default!;
+    private InjectionTestKit data = default!;
 
     // Re-implemented so that each test gets its own copy of the seeded database before rendering.
     async Task IAsyncLifetime.InitializeAsync()
     {
-        data = await InjectionTestDatabase.CreateAsync("injections-list");
+        data = await InjectionTestKit.CreateAsync();
         Services.AddSingleton(data.Service);
     }
 
@@ -26,14 +26,14 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void District_admin_sees_masked_rows_of_their_district_and_no_reveal_button()
     {
-        var grid = RenderGrid(InjectionTestDatabase.XuhuiAdmin);
+        var grid = RenderGrid(InjectionTestKit.XuhuiAdmin);
 
         grid.WaitForAssertion(() => Assert.Equal(2, Rows(grid).Count));
         Assert.All(Rows(grid), row => Assert.Contains(row.QuerySelectorAll("td"), td => td.TextContent.Trim() == "310104********1234"));
         Assert.All(Rows(grid), row => Assert.Contains(row.QuerySelectorAll("td"), td => td.TextContent.Trim() == "138****5678"));
         Assert.Contains("张*丰", grid.Markup);
         Assert.Empty(grid.FindAll(".injection-reveal"));
-        Assert.DoesNotContain(InjectionTestDatabase.ZhangIdNumber, grid.Markup);
+        Assert.DoesNotContain(InjectionTestKit.ZhangIdNumber, grid.Markup);
         Assert.DoesNotContain("张三丰", grid.Markup);
         Assert.DoesNotContain("310105********2345", grid.Markup);
     }
@@ -45,7 +45,7 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
 
         grid.WaitForAssertion(() => Assert.Equal(2, Rows(grid).Count));
         Assert.Equal(2, grid.FindAll("button.injection-reveal").Count);
-        Assert.DoesNotContain(InjectionTestDatabase.ZhangIdNumber, grid.Markup);
+        Assert.DoesNotContain(InjectionTestKit.ZhangIdNumber, grid.Markup);
     }
 
     [Fact]
@@ -56,17 +56,17 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
 
         grid.Find($"button.injection-reveal[data-injection='{data.XuhuiRecent}']").Click();
 
-        grid.WaitForAssertion(() => Assert.Equal(InjectionTestDatabase.ZhangIdNumber, grid.Find(".injection-revealed [data-field=id-number]").TextContent));
-        Assert.Equal(InjectionTestDatabase.ZhangPhone, grid.Find(".injection-revealed [data-field=phone]").TextContent);
+        grid.WaitForAssertion(() => Assert.Equal(InjectionTestKit.ZhangIdNumber, grid.Find(".injection-revealed [data-field=id-number]").TextContent));
+        Assert.Equal(InjectionTestKit.ZhangPhone, grid.Find(".injection-revealed [data-field=phone]").TextContent);
         Assert.Contains("审计", grid.Find(".injection-revealed").TextContent);
-        await using var db = data.CreateDbContext();
+        await using var db = data.Db.CreateDbContext();
         Assert.Equal(AuditActions.RevealPersonalData, Assert.Single(db.AuditEntries).Action);
     }
 
     [Fact]
     public void Rows_are_plain_text_cells_in_the_grid_with_a_stable_id()
     {
-        var grid = RenderGrid(InjectionTestDatabase.CityAdmin);
+        var grid = RenderGrid(InjectionTestKit.CityAdmin);
 
         grid.WaitForAssertion(() => Assert.Equal(3, Rows(grid).Count));
         var root = grid.Find("#injections-grid");
@@ -84,7 +84,7 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
     public void Headers_follow_the_ui_culture()
     {
         UseCulture("en");
-        var grid = RenderGrid(InjectionTestDatabase.XuhuiAdmin);
+        var grid = RenderGrid(InjectionTestKit.XuhuiAdmin);
 
         grid.WaitForAssertion(() => Assert.Equal(2, Rows(grid).Count));
         var headers = grid.FindAll("thead th").Select(th => th.TextContent.Trim()).ToList();
@@ -115,7 +115,7 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
     public void Page_hides_the_district_choice_from_a_district_admin()
     {
         SignIn("徐汇区管理员", Roles.DistrictAdmin, [Policies.ViewInjections],
-            new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.District)), new Claim(StaffClaimTypes.ScopeDistrict, InjectionTestDatabase.Xuhui));
+            new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.District)), new Claim(StaffClaimTypes.ScopeDistrict, InjectionTestKit.Xuhui));
         RenderPopoverProvider();
 
         var page = Render<Injections>();

@@ -19,15 +19,17 @@ using Portal.Components.Pages;
 using Portal.Components.Pages.Account;
 using Portal.Core.Identity;
 using Portal.Localization;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;
 
 public class ShellTests : BunitTestContext
 {
-    private static readonly string[] DoctorPolicies = [Policies.Console, Policies.ViewInjections, Policies.RecordInjections];
-    private static readonly string[] SiteAdminPolicies =
-        [Policies.Console, Policies.ManageSites, Policies.ViewInjections, Policies.RecordInjections, Policies.ViewStatistics];
-    private static readonly string[] SystemAdminPolicies = [Policies.Console, Policies.ManageAccounts];
+    // The menu tests sign in with the product's real role-to-policy map (StaffPolicies reads the registered
+    // policies), so a change to that map shows up here instead of being restated.
+    private static readonly string[] DoctorPolicies = StaffPolicies.Of(Roles.Doctor);
+    private static readonly string[] SiteAdminPolicies = StaffPolicies.Of(Roles.SiteAdmin);
+    private static readonly string[] SystemAdminPolicies = StaffPolicies.Of(Roles.SystemAdmin);
 
     [Fact]
     public void Nav_menu_shows_accounts_to_a_user_with_the_manage_accounts_policy()
@@ -67,7 +69,7 @@ public class ShellTests : BunitTestContext
     [Fact]
     public void Nav_menu_shows_audit_only_to_the_audit_admin()
     {
-        SignIn("赵审计", Roles.AuditAdmin, Policies.Console, Policies.ViewAudit);
+        SignIn("赵审计", Roles.AuditAdmin, StaffPolicies.Of(Roles.AuditAdmin));
 
         var hrefs = NavHrefs(Render<NavMenu>());
 
@@ -81,6 +83,29 @@ public class ShellTests : BunitTestContext
         var hrefs = NavHrefs(Render<NavMenu>());
 
         Assert.Empty(hrefs);
+    }
+
+    public static TheoryData<string> AllRoles => [.. Roles.All];
+
+    [Theory]
+    [MemberData(nameof(AllRoles))]
+    public void Each_role_sees_exactly_the_entries_its_policies_grant(string role)
+    {
+        var granted = StaffPolicies.Of(role);
+        SignIn("测试用户", role, granted);
+
+        var hrefs = NavHrefs(Render<NavMenu>());
+
+        Assert.Equal(NavItems.All.Where(i => granted.Contains(i.Policy)).Select(i => i.Href), hrefs);
+        Assert.Contains(PageRoutes.Home, hrefs); // every staff role reaches the console
+    }
+
+    [Fact]
+    public void Every_menu_entry_is_a_registered_policy_some_role_satisfies()
+    {
+        var reachable = Roles.All.SelectMany(StaffPolicies.Of).ToHashSet();
+
+        Assert.All(NavItems.All, i => Assert.Contains(i.Policy, reachable));
     }
 
     public static TheoryData<string> NavPolicies => [.. NavItems.All.Select(i => i.Policy).Distinct()];

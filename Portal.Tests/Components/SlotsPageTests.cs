@@ -7,7 +7,6 @@ using Portal.Core.Common;
 using Portal.Core.Identity;
 using Portal.Core.Slots;
 using Portal.Tests.TestSupport;
-using Portal.Tests.Unit;
 using SlotsPage = Portal.Components.Pages.Slots.Slots;
 
 namespace Portal.Tests.Components;

@@ -117,42 +117,6 @@ public sealed class BookingHotPathTests
         using var second = await WriteGate.EnterAsync(b, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
-    public Task Booking_writes_appointment_counter_and_confirmation_together_on_sqlite() => BookingWritesAsync(DatabaseProvider.Sqlite);
-
-    /// <summary>PostgreSQL takes the single-statement path; the rows and refusals must be the transaction's.</summary>
-    [SkippableFact]
-    public Task Booking_writes_appointment_counter_and_confirmation_together_on_postgresql() => BookingWritesAsync(DatabaseProvider.PostgreSql);
-
-    private async Task BookingWritesAsync(DatabaseProvider provider)
-    {
-        var db = await TestDatabase.CreateAsync(provider);
-        var (slotId, people) = await ArrangeAsync(db, capacity: 1, count: 2);
-        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
-
-        var appointment = await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
-        Assert.Equal(1, appointment.DoseNumber);
-        Assert.Equal("测试门诊", appointment.SiteName);
-
-        var again = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId)));
-        Assert.Equal("already_booked", again.Code); // on both paths, though the slot is full by now too
-        var full = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[1].AccountId, new BookRequest(slotId, people[1].ResidentId)));
-        Assert.Equal("slot_full", full.Code);
-
-        await using var ctx = db.CreateDbContext();
-        Assert.Equal(1, (await ctx.Slots.SingleAsync(s => s.Id == slotId)).Booked);
-        var stored = await ctx.Appointments.SingleAsync(a => a.SlotId == slotId);
-        Assert.Equal(appointment.Id, stored.Id);
-        Assert.Equal(AppointmentStatus.Booked, stored.Status);
-        Assert.NotEqual(default, stored.CreatedAt);
-        Assert.StartsWith($"{people[0].ResidentId}:", stored.ActiveKey);
-        Assert.EndsWith(":1", stored.ActiveKey);
-        var sms = await ctx.SmsOutbox.SingleAsync(m => m.DedupKey == $"book:{appointment.Id}");
-        Assert.Contains("测试门诊", sms.Body);
-        Assert.Equal("p-0", sms.PhoneCipher);
-        Assert.Equal(1, await ctx.SmsOutbox.CountAsync(m => m.DedupKey.StartsWith("book:")));
-    }
-
     /// <summary>Double booking by one person with room left: refused by the unique key on both paths, nothing written.</summary>
     [SkippableFact]
     public async Task Second_booking_of_the_same_dose_is_refused_with_room_left_on_postgresql()
@@ -217,4 +181,52 @@ public sealed class BookingHotPathTests
 
     private Task<(long SlotId, List<(long AccountId, long ResidentId)> People)> ArrangeAsync(TestDatabase db, int capacity, int count) =>
         BookingArrangements.SlotAndPeopleAsync(db, ChinaTime.Today(_clock).AddDays(1), capacity, count);
+}
+
+/// <summary>What one booking writes, on every provider.</summary>
+public abstract class BookingWriteTests : ProviderTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+
+    /// <summary>SQLite books in a transaction, PostgreSQL takes the single-statement path; the rows and refusals must be
+    /// the transaction's.</summary>
+    [SkippableFact]
+    public async Task Booking_writes_appointment_counter_and_confirmation_together()
+    {
+        var db = await NewDatabaseAsync();
+        var (slotId, people) = await BookingArrangements.SlotAndPeopleAsync(db, ChinaTime.Today(_clock).AddDays(1), capacity: 1, count: 2);
+        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
+
+        var appointment = await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
+        Assert.Equal(1, appointment.DoseNumber);
+        Assert.Equal("测试门诊", appointment.SiteName);
+
+        var again = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId)));
+        Assert.Equal("already_booked", again.Code); // on both paths, though the slot is full by now too
+        var full = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[1].AccountId, new BookRequest(slotId, people[1].ResidentId)));
+        Assert.Equal("slot_full", full.Code);
+
+        await using var ctx = db.CreateDbContext();
+        Assert.Equal(1, (await ctx.Slots.SingleAsync(s => s.Id == slotId)).Booked);
+        var stored = await ctx.Appointments.SingleAsync(a => a.SlotId == slotId);
+        Assert.Equal(appointment.Id, stored.Id);
+        Assert.Equal(AppointmentStatus.Booked, stored.Status);
+        Assert.NotEqual(default, stored.CreatedAt);
+        Assert.StartsWith($"{people[0].ResidentId}:", stored.ActiveKey);
+        Assert.EndsWith(":1", stored.ActiveKey);
+        var sms = await ctx.SmsOutbox.SingleAsync(m => m.DedupKey == $"book:{appointment.Id}");
+        Assert.Contains("测试门诊", sms.Body);
+        Assert.Equal("p-0", sms.PhoneCipher);
+        Assert.Equal(1, await ctx.SmsOutbox.CountAsync(m => m.DedupKey.StartsWith("book:")));
+    }
+}
+
+public sealed class BookingWriteOnSqliteTests : BookingWriteTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class BookingWriteOnPostgreSqlTests : BookingWriteTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Booking;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.CancelTestKit;
+using static Portal.Tests.TestSupport.CancelTestKit;
 
 namespace Portal.Tests.Integration;
 

@@ -5,39 +5,46 @@ using Portal.Api;
 using Portal.Core.Booking;
 using Portal.Data;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.CancelTestKit;
+using static Portal.Tests.TestSupport.CancelTestKit;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>Idempotency-Key over real HTTP (Stripe's rules) on SQLite; the same scenarios run on PostgreSQL in
-/// <see cref="IdempotencyPostgreSqlTests"/>.</summary>
-public sealed class IdempotencyTests : IAsyncLifetime
+/// <summary>Idempotency-Key over real HTTP (Stripe's rules), on every provider.</summary>
+public abstract class IdempotencyTests : PortalOnProvider
 {
-    private PortalFactory _factory = null!;
-
-    public Task InitializeAsync()
+    protected override Task ArrangeAsync()
     {
-        _factory = PortalFactory.Sqlite();
-        _ = _factory.Server;
+        _ = Factory.Server;
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    [SkippableFact]
+    public Task Same_key_and_body_replays_the_first_answer()
+    {
+        SkipUnlessAvailable();
+        return IdempotencyScenarios.ReplayAsync(Factory);
+    }
 
-    [Fact]
-    public Task Same_key_and_body_replays_the_first_answer() => IdempotencyScenarios.ReplayAsync(_factory);
+    [SkippableFact]
+    public Task Same_key_with_another_body_is_422()
+    {
+        SkipUnlessAvailable();
+        return IdempotencyScenarios.OtherBodyAsync(Factory);
+    }
 
-    [Fact]
-    public Task Same_key_with_another_body_is_422() => IdempotencyScenarios.OtherBodyAsync(_factory);
+    [SkippableFact]
+    public Task Concurrent_duplicates_book_once()
+    {
+        SkipUnlessAvailable();
+        return IdempotencyScenarios.ConcurrentAsync(Factory);
+    }
 
-    [Fact]
-    public Task Concurrent_duplicates_book_once() => IdempotencyScenarios.ConcurrentAsync(_factory);
-
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_key_requests_are_not_replayed_and_a_bad_key_is_400()
     {
-        var slotId = await SlotAsync(_factory, capacity: 5);
-        var p = await ResidentAsync(_factory, 40);
+        SkipUnlessAvailable();
+        var slotId = await SlotAsync(Factory, capacity: 5);
+        var p = await ResidentAsync(Factory, 40);
         await BookAsync(p, slotId);
         var again = await p.Client.PostAsJsonAsync("/api/v1/appointments", new { slotId, residentId = p.ResidentId });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
@@ -49,43 +56,22 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await p.Client.SendAsync(tooLong)).StatusCode);
     }
 
-    [Fact]
-    public Task Expired_records_are_purged_on_sqlite() => IdempotencyScenarios.PurgeAsync(DatabaseProvider.Sqlite);
-
     [SkippableFact]
-    public Task Expired_records_are_purged_on_postgresql() => IdempotencyScenarios.PurgeAsync(DatabaseProvider.PostgreSql);
+    public Task Expired_records_are_purged()
+    {
+        SkipUnlessAvailable();
+        return IdempotencyScenarios.PurgeAsync(Provider);
+    }
 }
 
-public sealed class IdempotencyPostgreSqlTests : IAsyncLifetime
+public sealed class IdempotencyOnSqliteTests : IdempotencyTests
 {
-    private PortalFactory? _factory;
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
 
-    public async Task InitializeAsync()
-    {
-        if (!PostgresServer.IsAvailable(out _) && !TestEnvironment.IsCi) return;
-        _factory = await PortalFactory.PostgreSqlAsync();
-        _ = _factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-    }
-
-    private PortalFactory Factory()
-    {
-        Requirements.PostgreSql();
-        return _factory!;
-    }
-
-    [SkippableFact]
-    public Task Same_key_and_body_replays_the_first_answer() => IdempotencyScenarios.ReplayAsync(Factory());
-
-    [SkippableFact]
-    public Task Same_key_with_another_body_is_422() => IdempotencyScenarios.OtherBodyAsync(Factory());
-
-    [SkippableFact]
-    public Task Concurrent_duplicates_book_once() => IdempotencyScenarios.ConcurrentAsync(Factory());
+public sealed class IdempotencyOnPostgreSqlTests : IdempotencyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }
 
 internal static class IdempotencyScenarios

@@ -18,7 +18,6 @@ using Portal.Core.Dashboard;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Live;
-using Portal.Tests.Components;
 using Portal.Tests.TestSupport;
 using static Portal.Tests.TestSupport.LiveHubClient;
 

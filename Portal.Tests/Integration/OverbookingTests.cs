@@ -11,22 +11,16 @@ namespace Portal.Tests.Integration;
 
 /// <summary>Hundreds of parallel bookings on one slot never overbook, on SQLite and PostgreSQL; the naive
 /// read-modify-write version (negative control) is caught losing updates by the same check.</summary>
-public sealed class OverbookingTests
+public abstract class OverbookingTests : ProviderTests
 {
     private const int Capacity = 50;
     private const int Attempts = 200;
 
-    [Fact]
-    public Task Parallel_bookings_never_exceed_capacity_on_sqlite() => GuardHoldsAsync(DatabaseProvider.Sqlite);
+    [SkippableFact]
+    public Task Parallel_bookings_never_exceed_capacity() => GuardHoldsAsync(Provider);
 
     [SkippableFact]
-    public Task Parallel_bookings_never_exceed_capacity_on_postgresql() => GuardHoldsAsync(DatabaseProvider.PostgreSql);
-
-    [Fact]
-    public Task Naive_read_modify_write_loses_updates_on_sqlite() => NaiveLosesUpdatesAsync(DatabaseProvider.Sqlite);
-
-    [SkippableFact]
-    public Task Naive_read_modify_write_loses_updates_on_postgresql() => NaiveLosesUpdatesAsync(DatabaseProvider.PostgreSql);
+    public Task Naive_read_modify_write_loses_updates() => NaiveLosesUpdatesAsync(Provider);
 
     private static async Task GuardHoldsAsync(DatabaseProvider provider)
     {
@@ -88,4 +82,14 @@ public sealed class OverbookingTests
 
     private static Task<(long SlotId, List<(long AccountId, long ResidentId)> People)> ArrangeAsync(TestDatabase db, TimeProvider clock, int capacity = Capacity) =>
         BookingArrangements.SlotAndPeopleAsync(db, ChinaTime.Today(clock).AddDays(1), capacity, Attempts);
+}
+
+public sealed class OverbookingOnSqliteTests : OverbookingTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class OverbookingOnPostgreSqlTests : OverbookingTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.CancelTestKit;
+using static Portal.Tests.TestSupport.CancelTestKit;
 
 namespace Portal.Tests.Integration;
 

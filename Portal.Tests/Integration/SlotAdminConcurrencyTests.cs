@@ -2,31 +2,23 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Slots;
+using Portal.Data;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Unit.SlotTestKit;
+using static Portal.Tests.TestSupport.SlotTestKit;
 
 namespace Portal.Tests.Integration;
 
 /// <summary>Admin edits of slots use optimistic concurrency (Version) and never go below Booked, on SQLite and PostgreSQL.</summary>
-public class SlotAdminConcurrencyTests
+public abstract class SlotAdminConcurrencyTests : ProviderTests
 {
-    [Fact]
-    public Task Resize_below_booked_is_refused_sqlite() => ResizeBelowBookedAsync(TestDatabase.SqliteAsync());
+    [SkippableFact]
+    public Task Resize_below_booked_is_refused() => ResizeBelowBookedAsync(NewDatabaseAsync());
 
     [SkippableFact]
-    public Task Resize_below_booked_is_refused_postgresql() => ResizeBelowBookedAsync(TestDatabase.PostgreSqlAsync());
-
-    [Fact]
-    public Task Stale_version_is_refused_sqlite() => StaleVersionAsync(TestDatabase.SqliteAsync());
+    public Task Stale_version_is_refused() => StaleVersionAsync(NewDatabaseAsync());
 
     [SkippableFact]
-    public Task Stale_version_is_refused_postgresql() => StaleVersionAsync(TestDatabase.PostgreSqlAsync());
-
-    [Fact]
-    public Task Concurrent_edits_of_one_version_let_exactly_one_win_sqlite() => ConcurrentEditsAsync(TestDatabase.SqliteAsync());
-
-    [SkippableFact]
-    public Task Concurrent_edits_of_one_version_let_exactly_one_win_postgresql() => ConcurrentEditsAsync(TestDatabase.PostgreSqlAsync());
+    public Task Concurrent_edits_of_one_version_let_exactly_one_win() => ConcurrentEditsAsync(NewDatabaseAsync());
 
     private static async Task ResizeBelowBookedAsync(Task<TestDatabase> create)
     {
@@ -105,4 +97,14 @@ public class SlotAdminConcurrencyTests
         var s = await ctx.Slots.AsNoTracking().SingleAsync(x => x.Id == slotId);
         return (s.Capacity, s.Version);
     }
+}
+
+public sealed class SlotAdminConcurrencyOnSqliteTests : SlotAdminConcurrencyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class SlotAdminConcurrencyOnPostgreSqlTests : SlotAdminConcurrencyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -6,7 +6,7 @@ using Portal.Core.Auditing;
 using Portal.Core.Identity;
 using Portal.Data;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.StaffSignInKit;
+using static Portal.Tests.TestSupport.StaffSignInKit;
 
 namespace Portal.Tests.Integration;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Auditing;
 using Portal.Core.Identity;
 using Portal.Tests.TestSupport;
-using static Portal.Tests.Integration.StaffSignInKit;
+using static Portal.Tests.TestSupport.StaffSignInKit;
 
 namespace Portal.Tests.Integration;
 

@@ -152,7 +152,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// authenticator's code); returns the Cookie header of the signed-in browser.</summary>
     public async Task<string> SignInConsoleAsync(string userName)
     {
-        using var session = Integration.ConsoleSession.Open(this);
+        using var session = ConsoleSession.Open(this);
         await session.SignInAsync(userName);
         return session.Cookies.GetCookieHeader(session.BaseAddress);
     }

@@ -2,14 +2,12 @@ using Portal.Data;
 
 namespace Portal.Tests.TestSupport;
 
-/// <summary>Base of test classes that run once per provider: an abstract subclass holds the tests, and one sealed
-/// subclass per provider names it. Each test starts with <see cref="SkipUnlessAvailable"/>: where PostgreSQL is
-/// missing its tests are skipped with the reason (under CI=true, <see cref="ProviderFactories"/> fails instead).</summary>
-public abstract class PortalOnProvider : IAsyncLifetime
+/// <summary><see cref="ProviderTests"/> with the web host: each test gets the portal on <see cref="ProviderTests.Provider"/>.
+/// Each test starts with <see cref="SkipUnlessAvailable"/>: where PostgreSQL is missing its tests are skipped with the
+/// reason (under CI=true, <see cref="ProviderFactories"/> fails instead).</summary>
+public abstract class PortalOnProvider : ProviderTests, IAsyncLifetime
 {
     private string? _skip;
-
-    protected abstract DatabaseProvider Provider { get; }
 
     /// <summary>Configuration the class's portal starts with on top of the test defaults (null: none).</summary>
     protected virtual IDictionary<string, string?>? Settings => null;
@@ -33,5 +31,5 @@ public abstract class PortalOnProvider : IAsyncLifetime
         if (Factory is not null) await Factory.DisposeAsync();
     }
 
-    protected void SkipUnlessAvailable() => Skip.If(_skip is not null, _skip);
+    protected override void SkipUnlessAvailable() => Skip.If(_skip is not null, _skip);
 }

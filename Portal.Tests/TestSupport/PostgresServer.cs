@@ -47,8 +47,9 @@ public static partial class PostgresServer
         return true;
     }
 
-    /// <summary>Creates an empty, uniquely named database and returns a connection string to it.</summary>
-    public static async Task<string> CreateDatabaseAsync(string? namePrefix = null)
+    /// <summary>Creates a uniquely named database, empty or a copy of <paramref name="template"/> (a database no session
+    /// is connected to), and returns a connection string to it.</summary>
+    public static async Task<string> CreateDatabaseAsync(string? namePrefix = null, string? template = null)
     {
         var server = await Server.Value;
         // At most 30 + 1 + 32 characters: PostgreSQL cuts identifiers at 63.
@@ -57,7 +58,8 @@ public static partial class PostgresServer
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await using var create = new NpgsqlCommand(
+                template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
 

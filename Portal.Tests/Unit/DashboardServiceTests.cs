@@ -1,3 +1,4 @@
+using Portal.Data;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -18,24 +19,6 @@ public sealed class DashboardServiceTests
     /// <summary>09:30 in Shanghai is 01:30 UTC: "today" must be the China date either way.</summary>
     private static readonly DateTimeOffset Now = new(2025, 3, 8, 9, 30, 0, TimeSpan.FromHours(8));
     private static readonly DateOnly Today = new(2025, 3, 8);
-
-    [Fact]
-    public Task Snapshot_figures_match_the_counters_on_sqlite() => SnapshotFiguresMatchTheCountersAsync(TestDatabase.SqliteAsync);
-
-    [SkippableFact]
-    public Task Snapshot_figures_match_the_counters_on_postgresql() => SnapshotFiguresMatchTheCountersAsync(TestDatabase.PostgreSqlAsync);
-
-    [Fact]
-    public Task Empty_counters_give_a_full_zero_snapshot_on_sqlite() => EmptyCountersGiveAZeroSnapshotAsync(TestDatabase.SqliteAsync);
-
-    [SkippableFact]
-    public Task Empty_counters_give_a_full_zero_snapshot_on_postgresql() => EmptyCountersGiveAZeroSnapshotAsync(TestDatabase.PostgreSqlAsync);
-
-    [Fact]
-    public Task Each_scope_s_snapshot_holds_only_its_own_figures_on_sqlite() => EachScopeHoldsOnlyItsOwnFiguresAsync(TestDatabase.SqliteAsync);
-
-    [SkippableFact]
-    public Task Each_scope_s_snapshot_holds_only_its_own_figures_on_postgresql() => EachScopeHoldsOnlyItsOwnFiguresAsync(TestDatabase.PostgreSqlAsync);
 
     [Fact]
     public void A_staff_scope_without_what_it_is_limited_to_has_no_screen()
@@ -95,7 +78,7 @@ public sealed class DashboardServiceTests
         }
     }
 
-    private static async Task SnapshotFiguresMatchTheCountersAsync(Func<Task<TestDatabase>> create)
+    internal static async Task SnapshotFiguresMatchTheCountersAsync(Func<Task<TestDatabase>> create)
     {
         var database = await create();
         var s = await SeedScenarioAsync(database);
@@ -165,7 +148,7 @@ public sealed class DashboardServiceTests
         Assert.Equal(s.D1.Name, snapshot.Targets[1].DistrictName);
     }
 
-    private static async Task EachScopeHoldsOnlyItsOwnFiguresAsync(Func<Task<TestDatabase>> create)
+    internal static async Task EachScopeHoldsOnlyItsOwnFiguresAsync(Func<Task<TestDatabase>> create)
     {
         var database = await create();
         var s = await SeedScenarioAsync(database);
@@ -223,7 +206,7 @@ public sealed class DashboardServiceTests
     private static DashboardScope Scope(DataScopeKind kind, string? district = null, long? site = null, long? employer = null) =>
         DashboardScope.For(new StaffScope("t", "t", "t", [], kind, district, site, employer))!;
 
-    private static async Task EmptyCountersGiveAZeroSnapshotAsync(Func<Task<TestDatabase>> create)
+    internal static async Task EmptyCountersGiveAZeroSnapshotAsync(Func<Task<TestDatabase>> create)
     {
         var database = await create();
         var service = new DashboardService(database, new FakeTimeProvider(Now));
@@ -311,4 +294,27 @@ public sealed class DashboardServiceTests
             Date = date, DistrictCode = district.Code, StreetCode = street.Code, SiteId = site, EmployerId = employerId,
             ProgrammeId = product.ProgrammeId, ProductId = product.Id, DoseNumber = dose, Count = count,
         };
+}
+
+/// <summary>The dashboard's snapshots against the counters, on every provider.</summary>
+public abstract class DashboardSnapshotTests : ProviderTests
+{
+    [SkippableFact]
+    public Task Snapshot_figures_match_the_counters() => DashboardServiceTests.SnapshotFiguresMatchTheCountersAsync(NewDatabaseAsync);
+
+    [SkippableFact]
+    public Task Empty_counters_give_a_full_zero_snapshot() => DashboardServiceTests.EmptyCountersGiveAZeroSnapshotAsync(NewDatabaseAsync);
+
+    [SkippableFact]
+    public Task Each_scope_s_snapshot_holds_only_its_own_figures() => DashboardServiceTests.EachScopeHoldsOnlyItsOwnFiguresAsync(NewDatabaseAsync);
+}
+
+public sealed class DashboardSnapshotOnSqliteTests : DashboardSnapshotTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class DashboardSnapshotOnPostgreSqlTests : DashboardSnapshotTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -1,5 +1,6 @@
 using Portal.Core.Eligibility;
 using Portal.Core.Residents;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Unit;
 

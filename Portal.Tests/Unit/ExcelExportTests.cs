@@ -17,6 +17,7 @@ using Portal.Core.Identity;
 using Portal.Core.Injections;
 using Portal.Core.Injections.Queries;
 using Portal.Exports;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Unit;
 
@@ -25,9 +26,9 @@ public class ExcelExportTests : IAsyncLifetime
     private static readonly string[] ExpectedHeaders =
         ["接种时间", "姓名", "证件号码", "手机号码", "性别", "年龄", "疫苗", "剂次", "批号", "接种单位", "所属区", "接种医生"];
 
-    private InjectionTestDatabase data = default!;
+    private InjectionTestKit data = default!;
 
-    public async Task InitializeAsync() => data = await InjectionTestDatabase.CreateAsync("excel-export");
+    public async Task InitializeAsync() => data = await InjectionTestKit.CreateAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -45,8 +46,8 @@ public class ExcelExportTests : IAsyncLifetime
         Assert.Contains("310104********1234", text);
         Assert.Contains("138****5678", text);
         Assert.Contains("张*丰", text);
-        Assert.DoesNotContain(InjectionTestDatabase.ZhangIdNumber, text);
-        Assert.DoesNotContain(InjectionTestDatabase.ZhangPhone, text);
+        Assert.DoesNotContain(InjectionTestKit.ZhangIdNumber, text);
+        Assert.DoesNotContain(InjectionTestKit.ZhangPhone, text);
         Assert.DoesNotContain("张三丰", text);
         Assert.DoesNotContain("310105", text); // the other district's resident is out of the doctor's scope
     }
@@ -54,7 +55,7 @@ public class ExcelExportTests : IAsyncLifetime
     [Fact]
     public async Task Injection_export_formats_rows_for_people()
     {
-        using var workbook = await ExportAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter());
+        using var workbook = await ExportAsync(InjectionTestKit.CityAdmin, new InjectionFilter());
         var sheet = workbook.Worksheet(InjectionExport.SheetName);
 
         var first = sheet.Row(2);
@@ -74,7 +75,7 @@ public class ExcelExportTests : IAsyncLifetime
     [Fact]
     public async Task Header_row_is_bold_and_frozen_and_widths_are_set_explicitly()
     {
-        using var workbook = await ExportAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter());
+        using var workbook = await ExportAsync(InjectionTestKit.CityAdmin, new InjectionFilter());
         var sheet = workbook.Worksheet(InjectionExport.SheetName);
 
         Assert.True(sheet.Cell(1, 1).Style.Font.Bold);
@@ -148,7 +149,7 @@ public class ExcelExportTests : IAsyncLifetime
         var sheet = workbook.Worksheet(InjectionExport.SheetName);
         Assert.Equal(2, sheet.LastRowUsed().RowNumber()); // header + the one Xuhui injection in March
 
-        await using var db = data.CreateDbContext();
+        await using var db = data.Db.CreateDbContext();
         var audit = await db.AuditEntries.SingleAsync();
         Assert.Equal(AuditActions.Export, audit.Action);
         Assert.Equal("test-user", audit.UserId);
@@ -209,7 +210,7 @@ public class ExcelExportTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IDbContextFactory<DbContext>>(data);
+        builder.Services.AddSingleton<IDbContextFactory<DbContext>>(data.Db);
         builder.Services.AddSingleton<IPersonalDataProtector>(data.Protector);
         builder.Services.AddSingleton<TimeProvider>(data.Clock);
         builder.Services.AddInjections().AddAuditing().AddExports();

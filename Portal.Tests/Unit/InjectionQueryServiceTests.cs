@@ -20,16 +20,16 @@ namespace Portal.Tests.Unit;
 
 public class InjectionQueryServiceTests : IAsyncLifetime
 {
-    private InjectionTestDatabase data = default!;
+    private InjectionTestKit data = default!;
 
-    public async Task InitializeAsync() => data = await InjectionTestDatabase.CreateAsync("injection-queries");
+    public async Task InitializeAsync() => data = await InjectionTestKit.CreateAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task City_user_sees_every_row_newest_first_with_masked_numbers()
     {
-        var page = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter());
+        var page = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter());
 
         Assert.Equal(3, page.TotalCount);
         Assert.Equal([data.XuhuiRecent, data.ChangningRecent, data.XuhuiOld], page.Items.Select(r => r.Id));
@@ -43,17 +43,17 @@ public class InjectionQueryServiceTests : IAsyncLifetime
         Assert.Equal(34, row.Age); // born 1990-03-08, injected the day before the 35th birthday
         Assert.Equal("王医生", row.DoctorName);
         Assert.Equal("徐汇区", row.DistrictName);
-        Assert.Equal(InjectionTestDatabase.SiteAName, row.SiteName);
+        Assert.Equal(InjectionTestKit.SiteAName, row.SiteName);
         Assert.Equal("TEST-LOT-01", row.BatchNumber);
         Assert.Contains(data.Product.Brand, row.Vaccine.Zh);
         Assert.Contains(data.Product.BrandEn, row.Vaccine.En);
-        Assert.DoesNotContain(page.Items, r => r.IdNumberMasked.Contains(InjectionTestDatabase.ZhangIdNumber) || r.IdNumberMasked.Contains(InjectionTestDatabase.LiIdNumber));
+        Assert.DoesNotContain(page.Items, r => r.IdNumberMasked.Contains(InjectionTestKit.ZhangIdNumber) || r.IdNumberMasked.Contains(InjectionTestKit.LiIdNumber));
     }
 
     [Fact]
     public async Task Unknown_doctor_ids_show_a_dash()
     {
-        var page = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter());
+        var page = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter());
 
         Assert.Equal(InjectionRow.UnknownDoctor, page.Items.Single(r => r.Id == data.ChangningRecent).DoctorName);
     }
@@ -61,7 +61,7 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     [Fact]
     public async Task District_user_sees_only_their_district_with_masked_names()
     {
-        var page = await data.Service.SearchAsync(InjectionTestDatabase.XuhuiAdmin, new InjectionFilter());
+        var page = await data.Service.SearchAsync(InjectionTestKit.XuhuiAdmin, new InjectionFilter());
 
         Assert.Equal(2, page.TotalCount);
         Assert.All(page.Items, r => Assert.Equal("徐汇区", r.DistrictName));
@@ -71,7 +71,7 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     [Fact]
     public async Task District_filter_cannot_widen_a_district_scope()
     {
-        var page = await data.Service.SearchAsync(InjectionTestDatabase.XuhuiAdmin, new InjectionFilter { DistrictCode = InjectionTestDatabase.Changning });
+        var page = await data.Service.SearchAsync(InjectionTestKit.XuhuiAdmin, new InjectionFilter { DistrictCode = InjectionTestKit.Changning });
 
         Assert.Equal(0, page.TotalCount);
         Assert.Empty(page.Items);
@@ -108,16 +108,16 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     [Fact]
     public async Task Filters_by_china_date_range_name_and_dose()
     {
-        var march = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { From = new DateOnly(2025, 3, 1), To = new DateOnly(2025, 3, 6) });
+        var march = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { From = new DateOnly(2025, 3, 1), To = new DateOnly(2025, 3, 6) });
         Assert.Equal([data.ChangningRecent], march.Items.Select(r => r.Id));
 
-        var byName = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { Text = " 三丰 " });
+        var byName = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { Text = " 三丰 " });
         Assert.Equal([data.XuhuiRecent, data.XuhuiOld], byName.Items.Select(r => r.Id));
 
-        var secondDoses = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { DoseNumber = 2 });
+        var secondDoses = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { DoseNumber = 2 });
         Assert.Equal([data.XuhuiOld], secondDoses.Items.Select(r => r.Id));
 
-        var bySite = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { SiteId = data.SiteB.Id, ProductId = data.Product.Id });
+        var bySite = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { SiteId = data.SiteB.Id, ProductId = data.Product.Id });
         Assert.Equal([data.ChangningRecent], bySite.Items.Select(r => r.Id));
     }
 
@@ -125,7 +125,7 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     public async Task The_china_date_decides_the_day_not_the_utc_date()
     {
         // 2025-03-07 00:30 in Shanghai is still 2025-03-06 in UTC.
-        var page = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { From = new DateOnly(2025, 3, 7), To = new DateOnly(2025, 3, 7) });
+        var page = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { From = new DateOnly(2025, 3, 7), To = new DateOnly(2025, 3, 7) });
 
         Assert.Equal([data.XuhuiRecent], page.Items.Select(r => r.Id));
     }
@@ -133,15 +133,15 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     [Fact]
     public async Task Pages_and_sorts_by_time()
     {
-        var second = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { Page = 2, PageSize = 1 });
+        var second = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { Page = 2, PageSize = 1 });
         Assert.Equal(3, second.TotalCount);
         Assert.Equal(3, second.PageCount);
         Assert.Equal([data.ChangningRecent], second.Items.Select(r => r.Id));
 
-        var oldest = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { Sort = InjectionSort.OldestFirst });
+        var oldest = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { Sort = InjectionSort.OldestFirst });
         Assert.Equal([data.XuhuiOld, data.ChangningRecent, data.XuhuiRecent], oldest.Items.Select(r => r.Id));
 
-        var huge = await data.Service.SearchAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter { PageSize = 10_000, Page = -5 });
+        var huge = await data.Service.SearchAsync(InjectionTestKit.CityAdmin, new InjectionFilter { PageSize = 10_000, Page = -5 });
         Assert.Equal(InjectionFilter.MaxPageSize, huge.PageSize);
         Assert.Equal(1, huge.Page);
     }
@@ -151,7 +151,7 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     {
         Assert.DoesNotContain(Roles.DistrictAdmin, Roles.MayRevealPersonalData);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => data.Service.RevealAsync(InjectionTestDatabase.XuhuiAdmin, data.XuhuiRecent));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => data.Service.RevealAsync(InjectionTestKit.XuhuiAdmin, data.XuhuiRecent));
 
         Assert.Equal(0, await data.CountAuditAsync());
     }
@@ -161,22 +161,22 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     {
         var revealed = await data.Service.RevealAsync(data.DoctorAtSiteA, data.XuhuiRecent, "10.1.2.3");
 
-        Assert.Equal(InjectionTestDatabase.ZhangIdNumber, revealed.IdNumber);
-        Assert.Equal(InjectionTestDatabase.ZhangPhone, revealed.Phone);
+        Assert.Equal(InjectionTestKit.ZhangIdNumber, revealed.IdNumber);
+        Assert.Equal(InjectionTestKit.ZhangPhone, revealed.Phone);
         Assert.Equal("张三丰", revealed.Name);
-        Assert.Equal(InjectionTestDatabase.Now, revealed.RevealedAt);
+        Assert.Equal(InjectionTestKit.Now, revealed.RevealedAt);
 
-        await using var db = data.CreateDbContext();
+        await using var db = data.Db.CreateDbContext();
         var entry = await db.AuditEntries.SingleAsync();
         Assert.Equal(AuditActions.RevealPersonalData, entry.Action);
         Assert.Equal("Resident", entry.EntityType);
         Assert.Equal(data.Zhang.Id.ToString(), entry.EntityId);
-        Assert.Equal(InjectionTestDatabase.DoctorUserId, entry.UserId);
+        Assert.Equal(InjectionTestKit.DoctorUserId, entry.UserId);
         Assert.Equal("doctor.wang", entry.UserName);
         Assert.Equal("10.1.2.3", entry.IpAddress);
-        Assert.Equal(InjectionTestDatabase.Now, entry.At);
+        Assert.Equal(InjectionTestKit.Now, entry.At);
         Assert.Contains(data.XuhuiRecent.ToString(), entry.Detail);
-        Assert.DoesNotContain(InjectionTestDatabase.ZhangIdNumber, entry.Detail);
+        Assert.DoesNotContain(InjectionTestKit.ZhangIdNumber, entry.Detail);
     }
 
     [Fact]
@@ -192,14 +192,14 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     public async Task Stream_returns_every_matching_row_and_refuses_more_than_the_limit()
     {
         var rows = new List<InjectionRow>();
-        await foreach (var row in data.Service.StreamAsync(InjectionTestDatabase.XuhuiAdmin, new InjectionFilter { PageSize = 1 }))
+        await foreach (var row in data.Service.StreamAsync(InjectionTestKit.XuhuiAdmin, new InjectionFilter { PageSize = 1 }))
             rows.Add(row);
         Assert.Equal([data.XuhuiRecent, data.XuhuiOld], rows.Select(r => r.Id));
 
-        var limited = new InjectionQueryService(data, data.Protector, data.Clock) { ExportRowLimit = 2 };
+        var limited = new InjectionQueryService(data.Db, data.Protector, data.Clock) { ExportRowLimit = 2 };
         var error = await Assert.ThrowsAsync<ExportLimitExceededException>(async () =>
         {
-            await foreach (var _ in limited.StreamAsync(InjectionTestDatabase.CityAdmin, new InjectionFilter()))
+            await foreach (var _ in limited.StreamAsync(InjectionTestKit.CityAdmin, new InjectionFilter()))
             {
             }
         });
@@ -210,8 +210,8 @@ public class InjectionQueryServiceTests : IAsyncLifetime
     [Fact]
     public async Task District_list_follows_the_scope()
     {
-        Assert.Equal(16, (await data.Service.ListDistrictsAsync(InjectionTestDatabase.CityAdmin)).Count);
-        Assert.Equal([InjectionTestDatabase.Xuhui], (await data.Service.ListDistrictsAsync(InjectionTestDatabase.XuhuiAdmin)).Select(d => d.Code));
+        Assert.Equal(16, (await data.Service.ListDistrictsAsync(InjectionTestKit.CityAdmin)).Count);
+        Assert.Equal([InjectionTestKit.Xuhui], (await data.Service.ListDistrictsAsync(InjectionTestKit.XuhuiAdmin)).Select(d => d.Code));
         Assert.Empty(await data.Service.ListDistrictsAsync(data.DoctorAtSiteA));
     }
 
@@ -259,152 +259,4 @@ public class InjectionQueryServiceTests : IAsyncLifetime
 
     private static ClaimsPrincipal Principal(string role, params (string Type, string Value)[] claims) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Role, role), .. claims.Select(c => new Claim(c.Type, c.Value))], "test"));
-}
-
-/// <summary>A seeded SQLite file for the injections list: two districts, two sites, two residents (one working
-/// for an employer), three injections, one real doctor account, a real protector with test keys and a fake
-/// clock. Shared by the query, export and component tests.</summary>
-internal sealed class InjectionTestDatabase : IDbContextFactory<PortalDbContext>, IDbContextFactory<DbContext>
-{
-    public const string Xuhui = "310104";
-    public const string Changning = "310105";
-    public const string ZhangIdNumber = "310104199003081234";
-    public const string ZhangPhone = "13812345678";
-    public const string LiIdNumber = "310105198505052345";
-    public const string LiPhone = "13987654321";
-    public const string DoctorUserId = "doctor-wang";
-    public const string SiteAName = "徐汇测试社区卫生服务中心预防接种门诊";
-    public static readonly DateTimeOffset Now = new(2025, 3, 8, 1, 30, 0, TimeSpan.Zero);
-
-    public static readonly StaffScope CityAdmin = new("city-1", "city.admin", "市疾控", [Roles.CityAdmin], DataScopeKind.City);
-    public static readonly StaffScope XuhuiAdmin = new("district-1", "xuhui.admin", "徐汇区管理员", [Roles.DistrictAdmin], DataScopeKind.District, Xuhui);
-
-    // Migrating and seeding the reference data takes about a second: it is done once, and every test
-    // gets its own copy of the file.
-    private static readonly Lazy<Task<InjectionTestDatabase>> Template = new(async () =>
-    {
-        var template = new InjectionTestDatabase(SqliteFiles.NewDatabaseFile("injections-template"), NewProtector());
-        await template.SeedAsync();
-        return template;
-    });
-
-    private readonly DbContextOptions<SqliteDbContext> options;
-
-    private InjectionTestDatabase(string path, IPersonalDataProtector protector)
-    {
-        Path = path;
-        options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(SqliteFiles.ConnectionStringFor(path)).Options;
-        Protector = protector;
-        Clock = new FakeTimeProvider(Now);
-        Service = new InjectionQueryService(this, Protector, Clock);
-    }
-
-    public string Path { get; }
-    public IPersonalDataProtector Protector { get; }
-    public FakeTimeProvider Clock { get; }
-    public InjectionQueryService Service { get; }
-    public Site SiteA { get; private set; } = default!;
-    public Site SiteB { get; private set; } = default!;
-    public VaccineProduct Product { get; private set; } = default!;
-    public Resident Zhang { get; private set; } = default!;
-    public Resident Li { get; private set; } = default!;
-    public long EmployerId { get; private set; }
-    public long XuhuiRecent { get; private set; }
-    public long XuhuiOld { get; private set; }
-    public long ChangningRecent { get; private set; }
-
-    public StaffScope DoctorAtSiteA => new(DoctorUserId, "doctor.wang", "王医生", [Roles.Doctor], DataScopeKind.Site, SiteId: SiteA.Id);
-    public StaffScope EmployerAdmin => new("employer-1", "hr.admin", "单位管理员", [Roles.EmployerAdmin], DataScopeKind.Employer, EmployerId: EmployerId);
-
-    /// <summary>A fresh copy of the seeded database for one test.</summary>
-    public static async Task<InjectionTestDatabase> CreateAsync(string prefix)
-    {
-        var template = await Template.Value;
-        var path = SqliteFiles.NewDatabaseFile(prefix);
-        // The backup API, not a file copy: it also carries pages still in the template's write-ahead log.
-        await using (var source = new SqliteConnection(SqliteFiles.ConnectionStringFor(template.Path)))
-        await using (var target = new SqliteConnection(SqliteFiles.ConnectionStringFor(path)))
-        {
-            await source.OpenAsync();
-            await target.OpenAsync();
-            source.BackupDatabase(target);
-        }
-        return new InjectionTestDatabase(path, template.Protector)
-        {
-            SiteA = template.SiteA, SiteB = template.SiteB, Product = template.Product, Zhang = template.Zhang, Li = template.Li,
-            EmployerId = template.EmployerId, XuhuiRecent = template.XuhuiRecent, XuhuiOld = template.XuhuiOld, ChangningRecent = template.ChangningRecent,
-        };
-    }
-
-    private static PersonalDataProtector NewProtector() => new(new PersonalDataOptions
-    {
-        ActiveKeyVersion = 1,
-        Keys = { [1] = PersonalDataOptions.NewKey() },
-        HashKey = PersonalDataOptions.NewKey(),
-    });
-
-    public PortalDbContext CreateDbContext() => new SqliteDbContext(options);
-
-    DbContext IDbContextFactory<DbContext>.CreateDbContext() => CreateDbContext();
-
-    public async Task<int> CountAuditAsync()
-    {
-        await using var db = CreateDbContext();
-        return await db.AuditEntries.CountAsync();
-    }
-
-    private async Task SeedAsync()
-    {
-        await using var db = CreateDbContext();
-        await db.Database.MigrateAsync();
-        await ReferenceDataSeeder.SeedAsync(db);
-
-        var xuhuiStreet = await db.Streets.Where(s => s.DistrictCode == Xuhui).OrderBy(s => s.Code).FirstAsync();
-        var changningStreet = await db.Streets.Where(s => s.DistrictCode == Changning).OrderBy(s => s.Code).FirstAsync();
-        Product = await db.Products.OrderBy(p => p.Id).FirstAsync();
-
-        SiteA = new Site { Code = "T-A", Name = SiteAName, Kind = SiteKind.Clinic, DistrictCode = Xuhui, StreetCode = xuhuiStreet.Code, Address = "徐汇测试路1号" };
-        SiteB = new Site { Code = "T-B", Name = "长宁测试社区卫生服务中心预防接种门诊", Kind = SiteKind.Clinic, DistrictCode = Changning, StreetCode = changningStreet.Code, Address = "长宁测试路2号" };
-        var employer = new Employer { Name = "上海测试科技有限公司", CreditCode = "91310000TEST000001", DistrictCode = Xuhui, Address = "徐汇测试路3号", ContactName = "联系人" };
-        var lot = new VaccineLot { ProductId = Product.Id, BatchNumber = "TEST-LOT-01", ExpiryDate = new DateOnly(2026, 12, 31), TraceabilityCode = "8000001", BatchReleaseCertificate = "SJ-TEST" };
-        db.AddRange(SiteA, SiteB, employer, lot);
-        db.Users.Add(new StaffUser
-        {
-            Id = DoctorUserId, UserName = "doctor.wang", NormalizedUserName = "DOCTOR.WANG", DisplayName = "王医生",
-            ScopeKind = DataScopeKind.Site, SecurityStamp = Guid.NewGuid().ToString(),
-        });
-        await db.SaveChangesAsync();
-        EmployerId = employer.Id;
-
-        Zhang = NewResident("张三丰", ZhangIdNumber, ZhangPhone, Sex.Male, new DateOnly(1990, 3, 8), xuhuiStreet.DistrictCode, xuhuiStreet.Code, employer.Id);
-        Li = NewResident("李四", LiIdNumber, LiPhone, Sex.Female, new DateOnly(1985, 5, 5), changningStreet.DistrictCode, changningStreet.Code, null);
-        db.Residents.AddRange(Zhang, Li);
-        await db.SaveChangesAsync();
-
-        // 2025-03-07 10:15 China; 2025-03-06 09:00 China; 2025-03-07 00:30 China is 2025-03-06 16:30 UTC (an old
-        // dose 2 in February keeps the date filter honest).
-        var recentA = NewInjection(Zhang, SiteA, lot, 1, ChinaTime.At(new DateOnly(2025, 3, 7), new TimeOnly(10, 15)), DoctorUserId);
-        var recentB = NewInjection(Li, SiteB, lot, 1, ChinaTime.At(new DateOnly(2025, 3, 6), new TimeOnly(9, 0)), "demo-doctor-9");
-        var oldA = NewInjection(Zhang, SiteA, lot, 2, ChinaTime.At(new DateOnly(2025, 2, 1), new TimeOnly(0, 30)), DoctorUserId);
-        db.Injections.AddRange(recentA, recentB, oldA);
-        await db.SaveChangesAsync();
-        XuhuiRecent = recentA.Id;
-        ChangningRecent = recentB.Id;
-        XuhuiOld = oldA.Id;
-    }
-
-    private Resident NewResident(string name, string id, string phone, Sex sex, DateOnly birth, string district, string street, long? employerId) => new()
-    {
-        Name = name, IdKind = IdDocumentKind.ResidentIdCard, Sex = sex, BirthDate = birth, Residency = ResidencyKind.Household,
-        IdNumberCipher = Protector.Protect(id), IdNumberHash = Protector.LookupHash(id), IdNumberMasked = Masking.MaskIdNumber(id),
-        PhoneCipher = Protector.Protect(phone), PhoneHash = Protector.LookupHash(phone), PhoneMasked = Masking.MaskPhone(phone),
-        DistrictCode = district, StreetCode = street, EmployerId = employerId,
-    };
-
-    private Injection NewInjection(Resident resident, Site site, VaccineLot lot, int dose, DateTimeOffset at, string doctor) => new()
-    {
-        ResidentId = resident.Id, ProductId = Product.Id, ProgrammeId = Product.ProgrammeId, LotId = lot.Id, DoseNumber = dose,
-        SiteId = site.Id, DoctorUserId = doctor, InjectedAt = at, InjectedOn = ChinaTime.DateOf(at), BodySite = "左上臂三角肌",
-        DistrictCode = site.DistrictCode, StreetCode = site.StreetCode, EmployerId = resident.EmployerId, CreatedAt = at,
-    };
 }

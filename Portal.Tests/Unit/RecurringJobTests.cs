@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Common;
 using Portal.Core.Jobs;
+using Portal.Data;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Unit;
@@ -42,13 +43,7 @@ public sealed class RecurringJobTests
         Assert.Throws<ArgumentOutOfRangeException>(() => JobSchedule.Every(TimeSpan.Zero));
     }
 
-    [Fact]
-    public Task Of_many_instances_claiming_one_occurrence_exactly_one_wins_on_sqlite() => ClaimsAsync(TestDatabase.SqliteAsync());
-
-    [SkippableFact]
-    public Task Of_many_instances_claiming_one_occurrence_exactly_one_wins_on_postgresql() => ClaimsAsync(TestDatabase.PostgreSqlAsync());
-
-    private static async Task ClaimsAsync(Task<TestDatabase> create)
+    internal static async Task ClaimsAsync(Task<TestDatabase> create)
     {
         var db = await create;
         var claims = new JobClaims(db, new FakeTimeProvider(Now));
@@ -147,4 +142,21 @@ public sealed class RecurringJobTests
         public Task<JobResult> RunAsync(DateTimeOffset occurrence, CancellationToken ct) =>
             runs.Add(occurrence) ? throw new InvalidOperationException("the first run fails") : Task.FromResult(new JobResult("counted"));
     }
+}
+
+/// <summary>Claiming a recurring job's occurrence, on every provider.</summary>
+public abstract class RecurringJobClaimTests : ProviderTests
+{
+    [SkippableFact]
+    public Task Of_many_instances_claiming_one_occurrence_exactly_one_wins() => RecurringJobTests.ClaimsAsync(NewDatabaseAsync());
+}
+
+public sealed class RecurringJobClaimOnSqliteTests : RecurringJobClaimTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class RecurringJobClaimOnPostgreSqlTests : RecurringJobClaimTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

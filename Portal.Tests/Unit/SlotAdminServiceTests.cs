@@ -2,7 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
 using Portal.Core.Slots;
-using static Portal.Tests.Unit.SlotTestKit;
+using Portal.Tests.TestSupport;
+using static Portal.Tests.TestSupport.SlotTestKit;
 
 namespace Portal.Tests.Unit;
 

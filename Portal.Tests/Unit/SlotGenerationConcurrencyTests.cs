@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
+using Portal.Data;
 using Portal.Tests.TestSupport;
 using Portal.Core.Slots;
 
@@ -7,19 +8,13 @@ namespace Portal.Tests.Unit;
 
 /// <summary>Two instances generating at the same moment: the unique (TemplateId, Date) index keeps one slot per
 /// template per day, and the loser retries instead of failing.</summary>
-public sealed class SlotGenerationConcurrencyTests
+public abstract class SlotGenerationConcurrencyTests : ProviderTests
 {
-    [Fact]
-    public Task Parallel_generators_never_duplicate_a_day_on_sqlite() => ParallelAsync(TestDatabase.SqliteAsync());
+    [SkippableFact]
+    public Task Parallel_generators_never_duplicate_a_day() => ParallelAsync(NewDatabaseAsync());
 
     [SkippableFact]
-    public Task Parallel_generators_never_duplicate_a_day_on_postgresql() => ParallelAsync(TestDatabase.PostgreSqlAsync());
-
-    [Fact]
-    public Task A_second_slot_for_a_template_day_is_refused_by_the_database_on_sqlite() => IndexAsync(TestDatabase.SqliteAsync());
-
-    [SkippableFact]
-    public Task A_second_slot_for_a_template_day_is_refused_by_the_database_on_postgresql() => IndexAsync(TestDatabase.PostgreSqlAsync());
+    public Task A_second_slot_for_a_template_day_is_refused_by_the_database() => IndexAsync(NewDatabaseAsync());
 
     private static async Task ParallelAsync(Task<TestDatabase> create)
     {
@@ -58,4 +53,14 @@ public sealed class SlotGenerationConcurrencyTests
         other.Slots.Add(new Slot { SiteId = site.Id, ProductId = product.Id, Date = SlotTestKit.Today, StartTime = new(14, 0), EndTime = new(15, 0), Capacity = 1 });
         await other.SaveChangesAsync();
     }
+}
+
+public sealed class SlotGenerationConcurrencyOnSqliteTests : SlotGenerationConcurrencyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class SlotGenerationConcurrencyOnPostgreSqlTests : SlotGenerationConcurrencyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

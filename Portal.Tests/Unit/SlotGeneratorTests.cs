@@ -1,7 +1,8 @@
 using Portal.Core.Common;
 using Portal.Core.Slots;
 using Portal.Core.Sites;
-using static Portal.Tests.Unit.SlotTestKit;
+using Portal.Tests.TestSupport;
+using static Portal.Tests.TestSupport.SlotTestKit;
 
 namespace Portal.Tests.Unit;
 

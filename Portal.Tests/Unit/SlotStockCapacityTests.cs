@@ -1,7 +1,8 @@
 using Portal.Core.Booking;
 using Portal.Core.Identity;
 using Portal.Core.Slots;
-using static Portal.Tests.Unit.SlotTestKit;
+using Portal.Tests.TestSupport;
+using static Portal.Tests.TestSupport.SlotTestKit;
 
 namespace Portal.Tests.Unit;
 

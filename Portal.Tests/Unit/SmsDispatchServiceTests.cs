@@ -205,13 +205,7 @@ public sealed class SmsDispatchServiceTests
         Assert.Equal(max, SmsDispatchService.Backoff(100, first, max, 0.99));
     }
 
-    [Fact]
-    public Task Two_dispatchers_racing_send_each_message_once_on_sqlite() => RaceAsync(DatabaseProvider.Sqlite);
-
-    [SkippableFact]
-    public Task Two_dispatchers_racing_send_each_message_once_on_postgresql() => RaceAsync(DatabaseProvider.PostgreSql);
-
-    private static async Task RaceAsync(DatabaseProvider provider)
+    internal static async Task RaceAsync(DatabaseProvider provider)
     {
         const int count = 150;
         var db = await TestDatabase.CreateAsync(provider);
@@ -281,4 +275,21 @@ public sealed class SmsDispatchServiceTests
         await using var ctx = db.CreateDbContext();
         return await ctx.SmsOutbox.AsNoTracking().SingleAsync();
     }
+}
+
+/// <summary>Two SMS dispatchers racing, on every provider.</summary>
+public abstract class SmsDispatchRaceTests : ProviderTests
+{
+    [SkippableFact]
+    public Task Two_dispatchers_racing_send_each_message_once() => SmsDispatchServiceTests.RaceAsync(Provider);
+}
+
+public sealed class SmsDispatchRaceOnSqliteTests : SmsDispatchRaceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class SmsDispatchRaceOnPostgreSqlTests : SmsDispatchRaceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -13,13 +13,7 @@ namespace Portal.Tests.Unit;
 /// the draw itself also on PostgreSQL.</summary>
 public class WaitlistAllocationTests
 {
-    [Fact]
-    public Task Draws_fcfs_and_lottery_and_verifies_them_on_sqlite() => DrawScenarioAsync(TestDatabase.SqliteAsync());
-
-    [SkippableFact]
-    public Task Draws_fcfs_and_lottery_and_verifies_them_on_postgresql() => DrawScenarioAsync(TestDatabase.PostgreSqlAsync());
-
-    private static async Task DrawScenarioAsync(Task<TestDatabase> database)
+    internal static async Task DrawScenarioAsync(Task<TestDatabase> database)
     {
         var kit = await WaitlistTestKit.CreateAsync(await database);
         var people = await kit.RegisterManyAsync(8);
@@ -67,13 +61,7 @@ public class WaitlistAllocationTests
         Assert.Contains("position 1 of 8", why.Events[1].Detail);
     }
 
-    [Fact]
-    public Task A_district_administrator_sees_draws_and_looks_up_only_their_district_on_sqlite() => DistrictScopeScenarioAsync(TestDatabase.SqliteAsync());
-
-    [SkippableFact]
-    public Task A_district_administrator_sees_draws_and_looks_up_only_their_district_on_postgresql() => DistrictScopeScenarioAsync(TestDatabase.PostgreSqlAsync());
-
-    private static async Task DistrictScopeScenarioAsync(Task<TestDatabase> database)
+    internal static async Task DistrictScopeScenarioAsync(Task<TestDatabase> database)
     {
         const string Huangpu = "310101", Xuhui = "310104";
         var kit = await WaitlistTestKit.CreateAsync(await database);
@@ -230,4 +218,24 @@ public class WaitlistAllocationTests
         Assert.Equal(WaitlistStatus.Withdrawn, await kit.StatusAsync(people[0].EntryId));
         Assert.Equal(new OfferProcessResult(0, 0, 0), await kit.Expiry.ProcessAsync());
     }
+}
+
+/// <summary>The waitlist's draw and its district scope, on every provider.</summary>
+public abstract class WaitlistDrawScenarioTests : ProviderTests
+{
+    [SkippableFact]
+    public Task Draws_fcfs_and_lottery_and_verifies_them() => WaitlistAllocationTests.DrawScenarioAsync(NewDatabaseAsync());
+
+    [SkippableFact]
+    public Task A_district_administrator_sees_draws_and_looks_up_only_their_district() => WaitlistAllocationTests.DistrictScopeScenarioAsync(NewDatabaseAsync());
+}
+
+public sealed class WaitlistDrawScenarioOnSqliteTests : WaitlistDrawScenarioTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class WaitlistDrawScenarioOnPostgreSqlTests : WaitlistDrawScenarioTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

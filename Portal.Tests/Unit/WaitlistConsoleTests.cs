@@ -5,7 +5,6 @@ using Portal.Components.Pages.Waitlist;
 using Portal.Core.Booking;
 using Portal.Core.Identity;
 using Portal.Core.Waitlist;
-using Portal.Tests.Components;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Unit;

@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Portal.Data.Seed;
-using Portal.Tests.TestSupport;
 
-namespace Portal.Tests.Security;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>One caller of the sweeps: how it signs its HTTP requests and its hub connection.</summary>
 public sealed record SweepIdentity(string Name, HttpClient Client, Action<HttpConnectionOptions>? Hub);

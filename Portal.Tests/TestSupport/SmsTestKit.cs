@@ -3,9 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Common.Privacy;
 using Portal.Core.Messaging;
-using Portal.Tests.TestSupport;
 
-namespace Portal.Tests.Unit;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>Shared pieces of the SMS tests: a recording gateway that can be switched off, a protector, outbox rows.</summary>
 internal static class SmsTestKit

@@ -5,10 +5,9 @@ using Portal.Core.Booking;
 using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Waitlist;
-using Portal.Tests.TestSupport;
 using Portal.Core.Slots;
 
-namespace Portal.Tests.Unit;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>A waitlist scenario on a test database: a clock, the services, and residents on their own accounts.</summary>
 internal sealed class WaitlistTestKit

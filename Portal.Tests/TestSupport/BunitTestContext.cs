@@ -14,7 +14,7 @@ using Portal.Components.Layout;
 using Portal.Core.Identity;
 using Portal.Localization;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>
 /// Shared base for component tests: a bUnit context with MudBlazor services, loose JS interop, the app's
@@ -57,7 +57,8 @@ public abstract class BunitTestContext : BunitContext, IAsyncLifetime
     protected static TimeZoneInfo ChinaTimeZone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     /// <summary>Signs in a staff member. The fake does not evaluate policies: pass the ones the role
-    /// satisfies in the scenario (AuthorizeView Policy="..." then shows only for those).</summary>
+    /// satisfies in the scenario (AuthorizeView Policy="..." then shows only for those); <see cref="StaffPolicies.Of"/>
+    /// gives the ones the product's real map grants the role.</summary>
     protected BunitAuthorizationContext SignIn(string displayName, string role, params string[] policies) =>
         SignIn(displayName, role, policies, []);
 

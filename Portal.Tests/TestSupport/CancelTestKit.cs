@@ -4,10 +4,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Booking;
 using Portal.Core.Common;
-using Portal.Tests.TestSupport;
 using Portal.Core.Slots;
 
-namespace Portal.Tests.Integration;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>Shared steps of the cancel, idempotency and rate-limit tests: a signed-in resident with a registered
 /// person, and a fresh COVID slot today at the first demo site.</summary>

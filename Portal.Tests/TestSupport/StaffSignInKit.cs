@@ -8,9 +8,8 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Identity;
-using Portal.Tests.TestSupport;
 
-namespace Portal.Tests.Integration;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>A browser's view of the console over real HTTP, without a browser: its own cookie jar and client address,
 /// the login forms posted with their antiforgery token, redirects not followed (tests read Location).</summary>

@@ -8,9 +8,8 @@ using Portal.Core.Residents;
 using Portal.Core.Sites;
 using Portal.Core.Slots;
 using Portal.Core.Vaccines;
-using Portal.Tests.TestSupport;
 
-namespace Portal.Tests.Unit;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>Shared arrangements of the slot tests: a fixed clock, sites, templates, residents and injections.</summary>
 internal static class SlotTestKit

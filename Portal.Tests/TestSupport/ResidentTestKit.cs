@@ -4,9 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Injections;
-using Portal.Tests.TestSupport;
 
-namespace Portal.Tests.Integration;
+namespace Portal.Tests.TestSupport;
 
 /// <summary>Small helpers shared by the resident-services integration tests.</summary>
 internal static class ResidentTestKit
