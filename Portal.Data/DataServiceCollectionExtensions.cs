@@ -25,13 +25,12 @@ public static class DataServiceCollectionExtensions
                     Directory.CreateDirectory(dataFolder);
                     sqlite = $"Data Source={Path.Combine(dataFolder, "blazorvax.db")}";
                 }
-                sqlite = SqliteConnectionStrings.WithDefaults(sqlite);
-                Register<SqliteDbContext>(services, (sp, b) => b.UseSqlite(sqlite, o => o.CommandTimeout(60))
-                    .AddInterceptors(new SqlitePragmaInterceptor()));
+                Register<SqliteDbContext>(services, (sp, b) => b.UsePortalSqlite(sqlite));
                 break;
             case DatabaseProvider.PostgreSql:
                 var pg = PostgresConnectionStrings.WithDefaults(Required(configuration, "PostgreSql"));
                 Register<PostgresDbContext>(services, (sp, b) => b.UseNpgsql(pg));
+                services.AddSingleton<Portal.Core.Booking.IBookingFastPath, PostgresBookingFastPath>();
                 break;
             case DatabaseProvider.SqlServer:
                 var ss = Required(configuration, "SqlServer");

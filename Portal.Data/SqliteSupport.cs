@@ -1,9 +1,27 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Portal.Data;
+
+public static class SqliteOptions
+{
+    /// <summary>The portal's SQLite: the connection defaults, the pragmas, and the in-process write queue that every
+    /// write transaction joins without asking (<see cref="SqliteWriteQueue"/>, ADR 0013). Tests configure their
+    /// databases through this too, so they see the app's behaviour.</summary>
+    public static DbContextOptionsBuilder UsePortalSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(SqliteConnectionStrings.WithDefaults(connectionString), o => o.CommandTimeout(60))
+            .AddInterceptors(new SqlitePragmaInterceptor(), SqliteWriteQueueInterceptor.Instance)
+            .ReplaceService<IRelationalTransactionFactory, QueuedSqliteTransactionFactory>();
+
+    /// <inheritdoc cref="UsePortalSqlite(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder<TContext> UsePortalSqlite<TContext>(this DbContextOptionsBuilder<TContext> builder, string connectionString)
+        where TContext : DbContext =>
+        (DbContextOptionsBuilder<TContext>)UsePortalSqlite((DbContextOptionsBuilder)builder, connectionString);
+}
 
 public static class SqliteConnectionStrings
 {

@@ -19,14 +19,18 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>What the provider's set-up registers for <see cref="Portal.Core.Booking.BookingService"/> (AddPortalData).</summary>
+    public Portal.Core.Booking.IBookingFastPath? BookingFastPath { get; private init; }
+
     public static Task<TestDatabase> SqliteAsync() => SqliteAsync(null);
 
     /// <param name="interceptor">Another interceptor for every context (e.g. one that counts commands).</param>
     public static Task<TestDatabase> SqliteAsync(IInterceptor? interceptor)
     {
-        var cs = SqliteConnectionStrings.WithDefaults(SqliteFiles.ConnectionStringFor(SqliteFiles.NewDatabaseFile("svc")));
-        var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(cs)
-            .AddInterceptors(interceptor is null ? [SqliteTestPragmas.Instance] : [SqliteTestPragmas.Instance, interceptor]).Options;
+        // The app's own SQLite set-up (pragmas, write queue), so concurrency tests see the app's behaviour.
+        var builder = new DbContextOptionsBuilder<SqliteDbContext>().UsePortalSqlite(SqliteFiles.ConnectionStringFor(SqliteFiles.NewDatabaseFile("svc")));
+        if (interceptor is not null) builder.AddInterceptors(interceptor);
+        var options = builder.Options;
         return InitAsync(new TestDatabase(DatabaseProvider.Sqlite, () => new SqliteDbContext(options)));
     }
 
@@ -35,7 +39,7 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
         Requirements.PostgreSql();
         var cs = await PostgresServer.CreateDatabaseAsync("svc");
         var options = new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(cs).Options;
-        return await InitAsync(new TestDatabase(DatabaseProvider.PostgreSql, () => new PostgresDbContext(options)));
+        return await InitAsync(new TestDatabase(DatabaseProvider.PostgreSql, () => new PostgresDbContext(options)) { BookingFastPath = new PostgresBookingFastPath() });
     }
 
     public static Task<TestDatabase> CreateAsync(DatabaseProvider provider) =>
@@ -52,25 +56,4 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
     public PortalDbContext CreateDbContext() => _create();
 
     DbContext IDbContextFactory<DbContext>.CreateDbContext() => _create();
-}
-
-/// <summary>The same WAL + busy_timeout pragmas the app sets, so concurrency tests see the app's behaviour.</summary>
-internal sealed class SqliteTestPragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
-{
-    public static readonly SqliteTestPragmas Instance = new();
-
-    public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection,
-        Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-        cmd.ExecuteNonQuery();
-    }
 }

@@ -293,7 +293,7 @@ internal sealed class InjectionTestDatabase : IDbContextFactory<PortalDbContext>
     private InjectionTestDatabase(string path, IPersonalDataProtector protector)
     {
         Path = path;
-        options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(SqliteFiles.ConnectionStringFor(path)).Options;
+        options = new DbContextOptionsBuilder<SqliteDbContext>().UsePortalSqlite(SqliteFiles.ConnectionStringFor(path)).Options;
         Protector = protector;
         Clock = new FakeTimeProvider(Now);
         Service = new InjectionQueryService(this, Protector, Clock);
