@@ -33,6 +33,7 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.PostgreSql:
                 var pg = PostgresConnectionStrings.WithDefaults(Required(configuration, "PostgreSql"));
                 Register<PostgresDbContext>(services, (sp, b) => b.UseNpgsql(pg));
+                services.AddSingleton<Portal.Core.Booking.IBookingFastPath, PostgresBookingFastPath>();
                 break;
             case DatabaseProvider.SqlServer:
                 var ss = Required(configuration, "SqlServer");

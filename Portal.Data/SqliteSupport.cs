@@ -3,8 +3,25 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Portal.Data;
+
+public static class SqliteOptions
+{
+    /// <summary>The portal's SQLite: the connection defaults, the pragmas, and the in-process write queue that every
+    /// write transaction joins without asking (<see cref="SqliteWriteQueue"/>, ADR 0013). Tests configure their
+    /// databases through this too, so they see the app's behaviour.</summary>
+    public static DbContextOptionsBuilder UsePortalSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(SqliteConnectionStrings.WithDefaults(connectionString), o => o.CommandTimeout(60))
+            .AddInterceptors(new SqlitePragmaInterceptor(), SqliteWriteQueueInterceptor.Instance)
+            .ReplaceService<IRelationalTransactionFactory, QueuedSqliteTransactionFactory>();
+
+    /// <inheritdoc cref="UsePortalSqlite(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder<TContext> UsePortalSqlite<TContext>(this DbContextOptionsBuilder<TContext> builder, string connectionString)
+        where TContext : DbContext =>
+        (DbContextOptionsBuilder<TContext>)UsePortalSqlite((DbContextOptionsBuilder)builder, connectionString);
+}
 
 public static class SqliteConnectionStrings
 {
@@ -16,15 +33,6 @@ public static class SqliteConnectionStrings
         b.Pooling = true;
         return b.ToString();
     }
-}
-
-public static class SqliteDbContextOptions
-{
-    /// <summary>The app's SQLite set-up of a context: connection defaults, command timeout and pragmas. The app's factory
-    /// and the tests' databases are both built with it, so a test runs on the pragmas production runs on.</summary>
-    public static DbContextOptionsBuilder UsePortalSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(SqliteConnectionStrings.WithDefaults(connectionString), o => o.CommandTimeout(60))
-            .AddInterceptors(new SqlitePragmaInterceptor());
 }
 
 /// <summary>WAL lets readers (dashboards) run while a booking writes; busy_timeout makes writers

@@ -54,7 +54,7 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
         var now = clock.GetUtcNow();
 
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Conditional on Booked: of two racing cancellations only one frees the place.
         var changed = await db.Set<Appointment>().Where(a => a.Id == appointmentId && a.Status == AppointmentStatus.Booked)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, AppointmentStatus.Cancelled).SetProperty(x => x.ActiveKey, (string?)null)
@@ -93,22 +93,18 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
             throw new DomainValidationException("slotId", new("新时段的疫苗与原预约不同", "The new slot is for another vaccine"));
         var today = ChinaTime.Today(clock);
         var now = clock.GetUtcNow();
-        if (slot.Date < today)
-            throw new DomainValidationException("slotId", new("不能预约过去的日期", "That slot's date is in the past"));
-        if (slot.IsClosed)
-            throw BookingErrors.SlotClosed.Exception();
-        if (slot.ReleaseAt is { } release && release > now)
-            throw BookingErrors.SlotNotReleased.Exception(ChinaTime.ToChina(release));
+        var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == slot.SiteId)
+            .Select(s => new { s.Name, Listed = SiteDirectory.Listed(db.Set<Site>(), today).Any(x => x.Id == s.Id) }).FirstAsync(ct);
+        SlotBookability.EnsureOpen(slot, site.Listed, now);
 
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == appointment.ResidentId, ct);
         // The same dose on another date: its intervals and age window are checked again for that date.
         var (product, eligibility) = await EligibilityService.EvaluateAsync(db, slot.ProductId, resident, slot.Date, appointment.DoseNumber, ct);
         EligibilityService.EnsureEligible(eligibility);
-        var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == slot.SiteId).Select(s => s.Name).FirstAsync(ct);
         var account = await db.Set<ResidentAccount>().AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
 
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
-        var taken = await db.Set<Slot>().Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.Set<Slot>().Where(s => s.Id == slotId).Where(SlotBookability.HasPlace)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
         if (taken == 0)
         {
@@ -125,15 +121,11 @@ public sealed class AppointmentService(IDbContextFactory<DbContext> contexts, Ti
         }
         await db.Set<Slot>().Where(s => s.Id == appointment.SlotId && s.Booked > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked - 1), ct);
-        SmsOutbox.Enqueue(db, account.PhoneCipher, account.PhoneMasked, SmsTemplateNames.BookingConfirmed, new Dictionary<string, string>
-        {
-            ["name"] = resident.Name, ["date"] = slot.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["time"] = slot.StartTime.ToString("HH:mm", CultureInfo.InvariantCulture) + "-" + slot.EndTime.ToString("HH:mm", CultureInfo.InvariantCulture),
-            ["site"] = site, ["vaccine"] = product.Name, ["dose"] = appointment.DoseNumber.ToString(CultureInfo.InvariantCulture),
-        }, $"reschedule:{appointmentId}:{slot.Id}", now);
+        db.Add(BookingConfirmation.Compose(account.PhoneCipher, account.PhoneMasked, resident.Name, slot, site.Name, product.Name,
+            appointment.DoseNumber, BookingConfirmation.RescheduledKey(appointmentId, slot.Id), now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        var dto = new AppointmentDto(appointment.Id, appointment.ResidentId, slot.Id, slot.SiteId, site, product.Id, product.Name, appointment.DoseNumber,
+        var dto = new AppointmentDto(appointment.Id, appointment.ResidentId, slot.Id, slot.SiteId, site.Name, product.Id, product.Name, appointment.DoseNumber,
             slot.Date, slot.StartTime, slot.EndTime, AppointmentStatus.Booked);
         soldOut?.Clear(appointment.SlotId);
         return new RescheduleResult(dto, appointment.SlotId);

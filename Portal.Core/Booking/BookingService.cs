@@ -21,9 +21,11 @@ public sealed record AppointmentDto(long Id, long ResidentId, long SlotId, long 
 public sealed record BookRequest(long? SlotId, long? ResidentId, long? OfferId = null);
 
 /// <summary>Slots and bookings. The only guard against overbooking is the database: one conditional
-/// UPDATE (Booked &lt; Capacity) plus the unique active-appointment key, in one transaction.</summary>
+/// UPDATE (<see cref="SlotBookability.HasPlace"/>) plus the unique active-appointment key, in one transaction.</summary>
 /// <param name="catalogue">The in-memory catalogue; without it (unit tests) each booking reads the rules afresh.</param>
-public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock, VaccineCatalogue? catalogue = null, SoldOutCache? soldOut = null)
+/// <param name="fastPath">The provider's one-statement booking (PostgreSQL), if it has one; otherwise the EF transaction.</param>
+public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimeProvider clock, VaccineCatalogue? catalogue = null, SoldOutCache? soldOut = null,
+    IBookingFastPath? fastPath = null)
 {
     private readonly VaccineCatalogue _catalogue = catalogue ?? new VaccineCatalogue(contexts, clock, TimeSpan.Zero);
 
@@ -39,7 +41,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         if (end.DayNumber - start.DayNumber > MaxDaysRange)
             throw new DomainValidationException("to", new($"查询范围不能超过{MaxDaysRange}天", $"The range may not exceed {MaxDaysRange} days"));
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (!await db.Set<Site>().AnyAsync(s => s.Id == siteId && s.IsActive, ct))
+        if (!await SiteDirectory.Listed(db.Set<Site>(), today).AnyAsync(s => s.Id == siteId, ct))
             throw SitesErrors.SiteNotFound.Exception();
         var now = clock.GetUtcNow();
         var rows = await db.Set<Slot>().AsNoTracking()
@@ -48,11 +50,8 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             .OrderBy(x => x.s.Date).ThenBy(x => x.s.StartTime)
             .ToListAsync(ct);
         return rows.Select(x => new SlotDto(x.s.Id, x.s.SiteId, x.s.ProductId, x.Name, x.NameEn, x.s.Date, x.s.StartTime, x.s.EndTime,
-            x.s.Capacity, x.s.Capacity - x.s.Booked, IsOpen(x.s, today, now) && x.s.Booked < x.s.Capacity, x.s.ReleaseAt)).ToList();
+            x.s.Capacity, x.s.Capacity - x.s.Booked, SlotBookability.IsBookable(x.s, siteListed: true, now), x.s.ReleaseAt)).ToList();
     }
-
-    private static bool IsOpen(Slot s, DateOnly today, DateTimeOffset now) =>
-        !s.IsClosed && s.Date >= today && (s.ReleaseAt is null || s.ReleaseAt <= now);
 
     /// <summary>Books, or throws the booking's errors; a full slot is <see cref="BookingErrors.SlotFull"/>.</summary>
     public async Task<AppointmentDto> BookAsync(long accountId, BookRequest request, CancellationToken ct = default) =>
@@ -78,6 +77,7 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
         await db.Database.OpenConnectionAsync(ct);
         // The slot with its site, and the family member with the resident, the account's phone and every dose the
         // resident has had: one round trip. Only when it finds nothing is it asked which of the two was missing.
+        var today = ChinaTime.Today(clock);
         var found = await (from s in db.Set<Slot>()
                            where s.Id == slotId
                            join st in db.Set<Site>() on s.SiteId equals st.Id
@@ -86,7 +86,8 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                            join a in db.Set<ResidentAccount>() on m.AccountId equals a.Id
                            select new
                            {
-                               Slot = s, SiteName = st.Name, Resident = r, a.PhoneCipher, a.PhoneMasked,
+                               Slot = s, SiteName = st.Name, SiteListed = SiteDirectory.Listed(db.Set<Site>(), today).Any(x => x.Id == st.Id),
+                               Resident = r, a.PhoneCipher, a.PhoneMasked,
                                Doses = db.Set<Injection>().Where(i => i.ResidentId == r.Id)
                                    .Select(i => new DoseRecord(i.ProductId, i.DoseNumber, i.InjectedOn)).ToList(),
                            }).AsNoTracking().FirstOrDefaultAsync(ct)
@@ -94,14 +95,8 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                 ? ResidentService.NotAMember()
                 : SlotsErrors.SlotNotFound.Exception());
         var slot = found.Slot;
-        var today = ChinaTime.Today(clock);
         var now = clock.GetUtcNow();
-        if (slot.Date < today)
-            throw new DomainValidationException("slotId", new("不能预约过去的日期", "That slot's date is in the past"));
-        if (slot.IsClosed)
-            throw BookingErrors.SlotClosed.Exception();
-        if (slot.ReleaseAt is { } release && release > now)
-            throw BookingErrors.SlotNotReleased.Exception(ChinaTime.ToChina(release));
+        SlotBookability.EnsureOpen(slot, found.SiteListed, now);
 
         var member = found;
         var resident = member.Resident;
@@ -120,29 +115,27 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
             DoseNumber = dose, Date = slot.Date, Status = AppointmentStatus.Booked, ActiveKey = ActiveKey(residentId, product.SeriesGroup, dose),
             WaitlistOfferId = offer?.Id, CreatedAt = now,
         };
-        var smsArgs = new Dictionary<string, string>
+        if (offer is null && fastPath is not null)
         {
-            ["name"] = resident.Name, ["date"] = slot.Date.ToString("yyyy-MM-dd"), ["time"] = slot.StartTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "-" + slot.EndTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-            ["site"] = site, ["vaccine"] = product.Name, ["dose"] = dose.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (offer is null && SingleStatementBooking.Supports(db))
-        {
-            var confirmation = SmsOutbox.Create(member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, smsArgs, "", now);
-            var id = await SingleStatementBooking.BookAsync(db, appointment, confirmation, ct);
-            if (id is null)
+            var confirmation = BookingConfirmation.Compose(member.PhoneCipher, member.PhoneMasked, resident.Name, slot, site, product.Name, dose, "", now);
+            switch (await fastPath.BookAsync(db, appointment, confirmation, ct))
             {
-                // The statement takes the place before it inserts; the transaction path inserts first and meets the
-                // unique active key. Ask, so that both paths answer a person already booked alike, full slot or not.
-                if (await db.Set<Appointment>().AnyAsync(x => x.ActiveKey == appointment.ActiveKey, ct)) throw AlreadyBooked();
-                return Full(slotId);
+                case FastBookingOutcome.Booked:
+                    return Dto(appointment, slot, site, product);
+                case FastBookingOutcome.AlreadyBooked:
+                    throw AlreadyBooked();
+                default:
+                    // The statement takes the place before it inserts; the transaction below inserts first and meets the
+                    // unique active key. Ask, so that both paths answer a person already booked alike, full slot or not.
+                    if (await db.Set<Appointment>().AnyAsync(x => x.ActiveKey == appointment.ActiveKey, ct)) throw AlreadyBooked();
+                    return Full(slotId);
             }
-            appointment.Id = id.Value;
-            return Dto(appointment, slot, site, product);
         }
 
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        // On SQLite this transaction queues behind the process's other writers (Portal.Data's write queue, ADR 0013).
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The appointment and its confirmation go in before the slot's counter is taken, so the hot slot row is
-        // locked for as short a time as this transaction allows (PostgreSQL does better still: SingleStatementBooking).
+        // locked for as short a time as this transaction allows (PostgreSQL does better still: IBookingFastPath).
         db.Add(appointment);
         try
         {
@@ -167,10 +160,11 @@ public sealed class BookingService(IDbContextFactory<DbContext> contexts, TimePr
                 .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, WaitlistStatus.Booked), ct);
             db.Add(new WaitlistEvent { EntryId = offer.EntryId, CampaignId = offer.CampaignId, Kind = "booked", Detail = $"offer {offer.Id}, appointment {appointment.Id}", At = now });
         }
-        SmsOutbox.Enqueue(db, member.PhoneCipher, member.PhoneMasked, SmsTemplateNames.BookingConfirmed, smsArgs, dedupKey: $"book:{appointment.Id}", now);
+        db.Add(BookingConfirmation.Compose(member.PhoneCipher, member.PhoneMasked, resident.Name, slot, site, product.Name, dose,
+            BookingConfirmation.BookedKey(appointment.Id), now));
         await db.SaveChangesAsync(ct);
         var taken = await db.Set<Slot>()
-            .Where(s => s.Id == slotId && s.Booked < s.Capacity && !s.IsClosed)
+            .Where(s => s.Id == slotId).Where(SlotBookability.HasPlace)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Booked, x => x.Booked + 1), ct);
         if (taken == 0)
         {

@@ -93,7 +93,7 @@ public sealed class ResidentService(IDbContextFactory<DbContext> contexts, IPers
         };
         try
         {
-            await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.Add(resident);
             await db.SaveChangesAsync(ct);
             var link = await linking.AddNewRecordLinkAsync(db, account, resident, relationship, ip, now, ct);

@@ -94,10 +94,10 @@ public sealed class SiteDirectory(IDbContextFactory<DbContext> contexts, TimePro
             var until = today.AddDays(SlotHorizonDays);
             var siteIds = sites.Select(s => s.Id).ToList();
             var slots = await db.Set<Slot>().AsNoTracking()
-                .Where(s => s.ProductId == pid && siteIds.Contains(s.SiteId) && s.Date >= today && s.Date <= until && !s.IsClosed && s.Booked < s.Capacity)
-                .Select(s => new { s.SiteId, s.Date, s.EndTime, s.ReleaseAt }).ToListAsync(ct);
-            // Release times and today's finished slots are checked here: SQLite cannot compare DateTimeOffset columns.
-            nextBookable = slots.Where(s => (s.ReleaseAt == null || s.ReleaseAt <= now) && ChinaTime.At(s.Date, s.EndTime) > now)
+                .Where(s => s.ProductId == pid && siteIds.Contains(s.SiteId) && s.Date >= today && s.Date <= until).Where(SlotBookability.HasPlace)
+                .ToListAsync(ct);
+            // The rest of the rule in memory: SQLite cannot compare DateTimeOffset columns. The sites here are listed ones.
+            nextBookable = slots.Where(s => SlotBookability.IsBookable(s, siteListed: true, now))
                 .GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Min(s => s.Date));
         }
 

@@ -55,7 +55,7 @@ public sealed class WaitlistService(IDbContextFactory<DbContext> contexts, TimeP
             throw WaitlistErrors.WaitlistNotNeeded.Exception();
 
         var now = clock.GetUtcNow();
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Locks the resident's row, so two simultaneous registrations of one person run one after the other.
         await db.Set<Resident>().Where(r => r.Id == residentId).ExecuteUpdateAsync(r => r.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt), ct);
         if (await db.Set<WaitlistEntry>().AnyAsync(e => e.ResidentId == residentId && e.ProductId == productId

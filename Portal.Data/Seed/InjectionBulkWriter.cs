@@ -34,6 +34,8 @@ public static class InjectionBulkWriter
         var toBinary = new DateTimeOffsetToBinaryConverter();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        // Plain ADO.NET passes no EF interceptor, so this transaction joins the write queue itself (ADR 0013).
+        await SqliteWriteQueue.EnterAsync(connection, SqliteWriteQueue.LeaseKind.Transaction, SqliteWriteQueue.Timeout(30), ct);
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -64,6 +66,7 @@ public static class InjectionBulkWriter
         }
         finally
         {
+            SqliteWriteQueue.Leave(connection, SqliteWriteQueue.LeaseKind.Transaction);
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -13,7 +13,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>What the flash-crowd optimisations must not change: the catalogue cache's lifetime, the SQLite write queue,
+/// <summary>What the flash-crowd optimisations must not change: the catalogue cache's lifetime,
 /// PostgreSQL's single-statement booking (same rows, same refusals), pragmas on reused connections, bucket refills.</summary>
 public sealed class BookingHotPathTests
 {
@@ -71,52 +71,6 @@ public sealed class BookingHotPathTests
         }
     }
 
-    [Fact]
-    public async Task Sqlite_writers_queue_in_process_one_at_a_time()
-    {
-        var db = await TestDatabase.SqliteAsync();
-        await using var a = db.CreateDbContext();
-        await using var b = db.CreateDbContext();
-        var held = await WriteGate.EnterAsync(a, CancellationToken.None);
-        var waiting = WriteGate.EnterAsync(b, CancellationToken.None).AsTask();
-        await Task.Delay(100);
-        Assert.False(waiting.IsCompleted, "a second SQLite writer got in while the first held the gate");
-        held.Dispose();
-        held.Dispose(); // Disposing twice must not let a third writer in.
-        using var second = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
-        await using var c = db.CreateDbContext();
-        var third = WriteGate.EnterAsync(c, CancellationToken.None).AsTask();
-        await Task.Delay(100);
-        Assert.False(third.IsCompleted, "a double Dispose released the gate twice");
-        second.Dispose();
-        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
-    }
-
-    [Fact]
-    public async Task A_sqlite_write_transaction_holds_the_queue_until_it_is_disposed()
-    {
-        var db = await TestDatabase.SqliteAsync();
-        await using var a = db.CreateDbContext();
-        await using var b = db.CreateDbContext();
-        var tx = await WriteGate.BeginTransactionAsync(a, CancellationToken.None);
-        var waiting = WriteGate.EnterAsync(b, CancellationToken.None).AsTask();
-        await Task.Delay(100);
-        Assert.False(waiting.IsCompleted, "a writer got in while a gated transaction was open");
-        await tx.CommitAsync();
-        await tx.DisposeAsync();
-        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
-    }
-
-    [SkippableFact]
-    public async Task Postgresql_writers_pass_straight_through_the_gate()
-    {
-        var db = await TestDatabase.PostgreSqlAsync();
-        await using var a = db.CreateDbContext();
-        await using var b = db.CreateDbContext();
-        using var first = await WriteGate.EnterAsync(a, CancellationToken.None);
-        using var second = await WriteGate.EnterAsync(b, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-    }
-
     /// <summary>Double booking by one person with room left: refused by the unique key on both paths, nothing written.</summary>
     [SkippableFact]
     public async Task Second_booking_of_the_same_dose_is_refused_with_room_left_on_postgresql()
@@ -124,7 +78,7 @@ public sealed class BookingHotPathTests
         var db = await TestDatabase.PostgreSqlAsync();
         var (slotId, people) = await ArrangeAsync(db, capacity: 5, count: 1);
         var (otherSlot, _) = await ArrangeAsync(db, capacity: 5, count: 0);
-        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
+        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock), fastPath: db.BookingFastPath);
         await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
         var e = await Assert.ThrowsAsync<DomainProblemException>(() => booking.BookAsync(people[0].AccountId, new BookRequest(otherSlot, people[0].ResidentId)));
         Assert.Equal("already_booked", e.Code);
@@ -191,11 +145,19 @@ public abstract class BookingWriteTests : ProviderTests
     /// <summary>SQLite books in a transaction, PostgreSQL takes the single-statement path; the rows and refusals must be
     /// the transaction's.</summary>
     [SkippableFact]
-    public async Task Booking_writes_appointment_counter_and_confirmation_together()
+    public Task Booking_writes_appointment_counter_and_confirmation_together() => BookingWritesAsync(fast: true);
+
+    /// <summary>Without the provider's fast path (the EF transaction a waitlist offer takes, and any provider that registers
+    /// none): the same rows and refusals.</summary>
+    [SkippableFact]
+    public Task Booking_without_the_fast_path_writes_the_same() => BookingWritesAsync(fast: false);
+
+    private async Task BookingWritesAsync(bool fast)
     {
         var db = await NewDatabaseAsync();
         var (slotId, people) = await BookingArrangements.SlotAndPeopleAsync(db, ChinaTime.Today(_clock).AddDays(1), capacity: 1, count: 2);
-        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock));
+        Assert.Equal(Provider == DatabaseProvider.PostgreSql, db.BookingFastPath is not null);
+        var booking = new BookingService(db, _clock, new VaccineCatalogue(db, _clock), fastPath: fast ? db.BookingFastPath : null);
 
         var appointment = await booking.BookAsync(people[0].AccountId, new BookRequest(slotId, people[0].ResidentId));
         Assert.Equal(1, appointment.DoseNumber);

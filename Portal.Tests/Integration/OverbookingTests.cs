@@ -27,7 +27,7 @@ public abstract class OverbookingTests : ProviderTests
         var db = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
         var (slotId, people) = await ArrangeAsync(db, clock);
-        var booking = new BookingService(db, clock);
+        var booking = new BookingService(db, clock, fastPath: db.BookingFastPath);
 
         var results = await Task.WhenAll(people.Select(p => Task.Run(async () =>
         {

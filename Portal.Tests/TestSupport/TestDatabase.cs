@@ -35,6 +35,9 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>What the provider's set-up registers for <see cref="Portal.Core.Booking.BookingService"/> (AddPortalData).</summary>
+    public Portal.Core.Booking.IBookingFastPath? BookingFastPath { get; private init; }
+
     public static Task<TestDatabase> CreateAsync(DatabaseProvider provider) =>
         provider == DatabaseProvider.PostgreSql ? PostgreSqlAsync() : SqliteAsync();
 
@@ -79,7 +82,7 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDbContex
     private static TestDatabase PostgreSql(string connectionString)
     {
         var options = new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options;
-        return new TestDatabase(DatabaseProvider.PostgreSql, () => new PostgresDbContext(options));
+        return new TestDatabase(DatabaseProvider.PostgreSql, () => new PostgresDbContext(options)) { BookingFastPath = new PostgresBookingFastPath() };
     }
 
     private static async Task<(string Path, object? Seeded)> SqliteTemplateAsync<T>(string name, Func<TestDatabase, Task<T>> seed) =>

@@ -76,7 +76,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         {
             try
             {
-                await using var linkTx = await WriteGate.BeginTransactionAsync(db, ct);
+                await using var linkTx = await db.Database.BeginTransactionAsync(ct);
                 var link = await AddLinkAsync(db, account, resident, relationship, own, minor, requesterActs: true, "", ip, now, ct);
                 await linkTx.CommitAsync(ct);
                 return AttachOutcome.Linked(ResidentService.ToMember(resident, link));
@@ -95,7 +95,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
 
         await EnsureMayRequestAsync(db, account.Id, now, ct);
         await EnsureCodeAllowedAsync(db, account.Id, resident.Id, now, ct);
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = new ResidentLinkRequest
         {
             AccountId = account.Id, ResidentId = resident.Id, Relationship = relationship, IdentityMatched = nameMatches,
@@ -163,7 +163,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         }
 
         var resident = await db.Set<Resident>().AsNoTracking().FirstAsync(r => r.Id == request.ResidentId, ct);
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Exactly once, even when the same code arrives twice at the same moment.
         var confirmed = await requests.Where(r => r.Id == request.Id && r.Status == LinkRequestStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, LinkRequestStatus.Confirmed).SetProperty(r => r.ConfirmedVia, LinkProof.SmsCode)
@@ -192,7 +192,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         var account = await AccountAsync(db, accountId, ct);
         var code = PrepareCode(account, resident, request, ip, now);
 
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Claimed on the time of the last code: of two resends at the same moment only one issues a code.
         var claimed = await requests.Where(r => r.Id == request.Id && r.CodeSentAt == last)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.CodeHash, code.Hash).SetProperty(r => r.CodeSentAt, now)
@@ -256,7 +256,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         var (request, mine, person, minor) = await IncomingAsync(db, accountId, requestId, now, ct);
         var approver = await AccountAsync(db, accountId, ct);
         var requester = await AccountAsync(db, request.AccountId, ct);
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var decided = await db.Set<ResidentLinkRequest>().Where(r => r.Id == request.Id && r.Status == LinkRequestStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, LinkRequestStatus.Confirmed).SetProperty(r => r.ConfirmedVia, LinkProof.Approval)
                 .SetProperty(r => r.DecidedAt, now).SetProperty(r => r.DecidedByAccountId, accountId).SetProperty(r => r.CodeHash, (string?)null)
@@ -319,7 +319,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         if (!LinkRules.MayRemove(mine, target, minor)) throw LinkProblems.NotRemovable();
         var actor = await AccountAsync(db, accountId, ct);
         var otherPhone = await db.Set<ResidentAccount>().Where(a => a.Id == otherAccountId).Select(a => a.PhoneMasked).FirstAsync(ct);
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await links.Where(m => m.Id == target.Id).ExecuteDeleteAsync(ct) == 0) throw LinkProblems.LinkedAccountNotFound();
         db.Add(AuditFor(actor, AuditActions.ResidentLinkRemoved, residentId,
             $"account {otherAccountId} ({otherPhone}) no longer acts for resident {residentId}; it was {Describe(target)}", ip, now));
@@ -336,7 +336,7 @@ public sealed class ResidentLinkService(IDbContextFactory<DbContext> contexts, I
         var link = await links.AsNoTracking().FirstOrDefaultAsync(m => m.AccountId == accountId && m.ResidentId == residentId, ct)
             ?? throw ResidentService.NotAMember();
         var account = await AccountAsync(db, accountId, ct);
-        await using var tx = await WriteGate.BeginTransactionAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await links.Where(m => m.Id == link.Id).ExecuteDeleteAsync(ct) == 0) throw ResidentService.NotAMember();
         db.Add(AuditFor(account, AuditActions.ResidentDetached, residentId, $"account {accountId} stopped acting for resident {residentId}; it was {Describe(link)}", ip, now));
         await db.SaveChangesAsync(ct);

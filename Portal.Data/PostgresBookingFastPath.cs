@@ -1,11 +1,11 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Portal.Core.Common;
+using Portal.Core.Booking;
 using Portal.Core.Messaging;
 using Portal.Core.Slots;
 
-namespace Portal.Core.Booking;
+namespace Portal.Data;
 
 /// <summary>
 /// PostgreSQL books in one statement: the conditional UPDATE of the slot, the appointment INSERT and the
@@ -14,21 +14,17 @@ namespace Portal.Core.Booking;
 /// transaction the lock also spans the round trips back to the app and the app's own scheduling delay under
 /// load (measured on 2 cores: 120 bookings/s, p99 0.8 s); in one statement it is held only while the server
 /// executes and commits it. The guarantees are the same as the transaction's: all three rows or none, the
-/// conditional UPDATE as the only capacity guard, the unique active key against double booking.
-/// Names come from the EF model, so the SQL follows the mapping.
+/// conditional UPDATE as the only capacity guard (<see cref="SlotBookability.HasPlace"/>, written here in SQL), the
+/// unique active key against double booking. Names come from the EF model, so the SQL follows the mapping.
+/// Registered by the PostgreSQL set-up in <see cref="DataServiceCollectionExtensions.AddPortalData"/> (ADR 0006).
 /// </summary>
-internal static class SingleStatementBooking
+public sealed class PostgresBookingFastPath : IBookingFastPath
 {
-    public const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
     private const string UniqueViolation = "23505";
 
-    private static string? _sql;
+    private string? _sql;
 
-    public static bool Supports(DbContext db) => db.Database.ProviderName == PostgresProvider;
-
-    /// <returns>The new appointment's id, or null when the slot was full or closed.</returns>
-    /// <exception cref="DomainProblemException">"already_booked" when the person holds an active appointment for this dose.</exception>
-    public static async Task<long?> BookAsync(DbContext db, Appointment a, SmsOutboxMessage sms, CancellationToken ct)
+    public async Task<FastBookingOutcome> BookAsync(DbContext db, Appointment a, SmsOutboxMessage sms, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         await using var cmd = connection.CreateCommand();
@@ -49,14 +45,17 @@ internal static class SingleStatementBooking
         Add(cmd, "body", sms.Body);
         Add(cmd, "pending", (int)sms.Status);
         Add(cmd, "now", sms.CreatedAt);
+        Add(cmd, "key", BookingConfirmation.BookedKeyPrefix);
         try
         {
             var id = await cmd.ExecuteScalarAsync(ct);
-            return id is null or DBNull ? null : Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
+            if (id is null or DBNull) return FastBookingOutcome.NoPlace;
+            a.Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
+            return FastBookingOutcome.Booked;
         }
         catch (DbException e) when (e.SqlState == UniqueViolation)
         {
-            throw BookingService.AlreadyBooked();
+            return FastBookingOutcome.AlreadyBooked;
         }
     }
 
@@ -89,7 +88,7 @@ internal static class SingleStatementBooking
                     {o(nameof(SmsOutboxMessage.Template))}, {o(nameof(SmsOutboxMessage.Culture))}, {o(nameof(SmsOutboxMessage.Body))},
                     {o(nameof(SmsOutboxMessage.Status))}, {o(nameof(SmsOutboxMessage.Attempts))}, {o(nameof(SmsOutboxMessage.CreatedAt))},
                     {o(nameof(SmsOutboxMessage.NextAttemptAt))})
-                SELECT 'book:' || {ap(nameof(Appointment.Id))}, @cipher, @masked, @template, @culture, @body, @pending, 0, @now, @now FROM appointment
+                SELECT @key || {ap(nameof(Appointment.Id))}, @cipher, @masked, @template, @culture, @body, @pending, 0, @now, @now FROM appointment
                 RETURNING 1)
             SELECT {ap(nameof(Appointment.Id))} FROM appointment
             """;
