@@ -20,7 +20,7 @@ using Portal.Data;
 using Portal.Exports;
 using Portal.Identity;
 using Portal.Infrastructure;
-using Portal.Live;
+using Portal.Dashboard;
 using Portal.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);

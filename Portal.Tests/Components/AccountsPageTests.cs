@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Components.Pages.Accounts;
+using Portal.Components.Pages.Identity.Accounts;
 using Portal.Core.Identity;
 using Portal.Core.Sites;
 using Portal.Data;

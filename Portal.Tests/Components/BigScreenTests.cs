@@ -5,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Portal.Components.Pages.Screen;
+using Portal.Components.Pages.Dashboard;
 using Portal.Core.Dashboard;
 using Portal.Core.Identity;
 using Portal.Core.Common;
 using Portal.Core.Employers;
 using Portal.Core.Injections;
 using Portal.Core.Statistics;
-using Portal.Live;
+using Portal.Dashboard;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Components.Pages.Audit;
+using Portal.Components.Pages.Auditing;
 using Portal.Components.Pages.Sites;
 using Portal.Core.Auditing;
 using Portal.Core.Identity;

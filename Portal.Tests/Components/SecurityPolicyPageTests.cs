@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Portal.Components.Pages.Security;
+using Portal.Components.Pages.Identity.Security;
 using Portal.Core.Auditing;
 using Portal.Core.Identity;
 using Portal.Tests.TestSupport;

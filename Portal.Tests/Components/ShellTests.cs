@@ -16,7 +16,7 @@ using MudBlazor;
 using Portal.Components;
 using Portal.Components.Layout;
 using Portal.Components.Pages;
-using Portal.Components.Pages.Account;
+using Portal.Components.Pages.Identity.Account;
 using Portal.Core.Identity;
 using Portal.Localization;
 using Portal.Tests.TestSupport;

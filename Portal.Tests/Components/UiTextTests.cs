@@ -98,8 +98,9 @@ public sealed partial class UiTextTests : BunitTestContext
 
         Assert.All(folders, name =>
         {
-            var feature = name.Split('.')[^2];
-            var used = Directory.EnumerateFiles(Path.Combine(pages, feature))
+            // Portal.Resources.Components.Pages.Identity.Accounts.AccountTexts → Pages/Identity/Accounts
+            var folder = name[(ResourcePrefix + "Components.Pages.").Length..name.LastIndexOf('.')].Split('.');
+            var used = Directory.EnumerateFiles(Path.Combine([pages, .. folder]))
                 .Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
                 .SelectMany(f => KeyUse().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
                 .ToHashSet(StringComparer.Ordinal);

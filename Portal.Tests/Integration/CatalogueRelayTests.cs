@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Vaccines;
-using Portal.Live;
+using Portal.Dashboard;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;

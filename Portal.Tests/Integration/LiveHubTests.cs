@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Dashboard;
 using Portal.Core.Identity;
 using Portal.Core.Injections;
-using Portal.Live;
+using Portal.Dashboard;
 using Portal.Tests.TestSupport;
 using static Portal.Tests.TestSupport.LiveHubClient;
 

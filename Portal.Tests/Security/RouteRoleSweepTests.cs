@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Hubs;
+using Portal.Dashboard;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Security;

@@ -29,7 +29,7 @@ using Portal.Core.Injections;
 using Portal.Data;
 using Portal.Data.Seed;
 using Portal.Exports;
-using Portal.Live;
+using Portal.Dashboard;
 using Portal.Tests.TestSupport;
 using Xunit.Abstractions;
 using Portal.Core.Waitlist;

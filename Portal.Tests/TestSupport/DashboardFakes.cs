@@ -5,7 +5,7 @@ using Portal.Core.Identity;
 using Portal.Core.Common;
 using Portal.Core.Injections;
 using Portal.Core.Statistics;
-using Portal.Live;
+using Portal.Dashboard;
 
 namespace Portal.Tests.TestSupport;
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Portal.Core.Dashboard;
 using Portal.Core.Injections;
-using Portal.Live;
+using Portal.Dashboard;
 
 namespace Portal.Tests.TestSupport;
 

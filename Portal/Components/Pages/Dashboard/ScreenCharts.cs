@@ -1,7 +1,7 @@
 using MudBlazor;
 using Portal.Components.Layout;
 
-namespace Portal.Components.Pages.Screen;
+namespace Portal.Components.Pages.Dashboard;
 
 /// <summary>Shared chart pieces: one palette readable on the dark screen, and a one-series helper.</summary>
 public static class ScreenCharts

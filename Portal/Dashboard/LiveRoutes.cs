@@ -1,4 +1,4 @@
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>The live-updates hub's address and the names of what it sends, for server and clients alike.</summary>
 public static class LiveRoutes

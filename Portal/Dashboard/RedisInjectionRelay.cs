@@ -2,7 +2,7 @@ using System.Text.Json;
 using Portal.Core.Injections;
 using StackExchange.Redis;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// Tells the other Portal instances about the injections this one records, and this one about

@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Localization;
 using Portal.Core.Identity;
 
-namespace Portal.Components.Pages.Accounts;
+namespace Portal.Components.Pages.Identity.Accounts;
 
 /// <summary>Marker for <c>IStringLocalizer&lt;AccountTexts&gt;</c>: the accounts page's texts in
-/// <c>Resources/Components/Pages/Accounts/AccountTexts(.en).resx</c> (see docs/decisions/0012-ui-text.md).</summary>
+/// <c>Resources/Components/Pages/Identity/Accounts/AccountTexts(.en).resx</c> (see docs/decisions/0012-ui-text.md).</summary>
 public sealed class AccountTexts
 {
     private AccountTexts()

@@ -5,7 +5,7 @@ using Portal.Core.Dashboard;
 using Portal.Core.Identity;
 using Portal.Identity;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// Who may watch live figures, and which: the one rule for the big screen and the live hub.

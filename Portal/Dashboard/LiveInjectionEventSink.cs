@@ -1,6 +1,6 @@
 using Portal.Core.Injections;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>The Portal's <see cref="IInjectionEventSink"/>: this instance's screens and hub clients
 /// first, then (with Redis configured) the other instances through <see cref="RedisInjectionRelay"/>.</summary>

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Localization;
 using Portal.Core.Dashboard;
 using Portal.Core.Identity;
 
-namespace Portal.Components.Pages.Screen;
+namespace Portal.Components.Pages.Dashboard;
 
 /// <summary>Marker for <c>IStringLocalizer&lt;ScreenTexts&gt;</c>: the big screen's texts in
-/// <c>Resources/Components/Pages/Screen/ScreenTexts(.en).resx</c> (see docs/decisions/0012-ui-text.md).</summary>
+/// <c>Resources/Components/Pages/Dashboard/ScreenTexts(.en).resx</c> (see docs/decisions/0012-ui-text.md).</summary>
 public sealed class ScreenTexts
 {
     private ScreenTexts()

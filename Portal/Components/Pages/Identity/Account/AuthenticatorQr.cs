@@ -1,7 +1,7 @@
 using System.Text;
 using QRCoder;
 
-namespace Portal.Components.Pages.Account;
+namespace Portal.Components.Pages.Identity.Account;
 
 /// <summary>What an authenticator app scans: the otpauth:// URI (Google's Key URI format, understood by every TOTP app)
 /// as a PNG QR code in a data URI, and the key grouped for typing by hand.</summary>

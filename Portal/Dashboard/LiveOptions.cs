@@ -1,4 +1,4 @@
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>Section "Live" of the configuration.</summary>
 public sealed class LiveOptions

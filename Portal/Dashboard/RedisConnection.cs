@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// This instance's one connection to Redis, for its pub/sub channels (injections, catalogue edits; there is no SignalR

@@ -1,7 +1,7 @@
 using Portal.Core.Vaccines;
 using StackExchange.Redis;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// Carries "the vaccine catalogue was edited" between Portal instances over the Redis channel

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Portal.Core.Dashboard;
-using Portal.Live;
+using Portal.Dashboard;
 
-namespace Portal.Hubs;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// Live figures for clients outside Blazor (wall displays, the PDA app), each limited to its caller's scope

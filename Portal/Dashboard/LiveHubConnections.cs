@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Portal.Core.Dashboard;
-using Portal.Hubs;
+using Portal.Dashboard;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// This instance's own <see cref="LiveHub"/> connections and the scope each one may see, kept by the hub's

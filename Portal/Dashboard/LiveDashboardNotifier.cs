@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Portal.Core.Dashboard;
 using Portal.Core.Injections;
-using Portal.Hubs;
+using Portal.Dashboard;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 /// <summary>
 /// Holds the latest figures and tells screens when they change, each screen only its own scope's snapshot: Blazor

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Dashboard;
 using Portal.Core.Injections;
 using Portal.Core.Vaccines;
-using Portal.Hubs;
+using Portal.Dashboard;
 
-namespace Portal.Live;
+namespace Portal.Dashboard;
 
 public static class LiveUpdatesExtensions
 {
