@@ -6,8 +6,14 @@ namespace Portal.Core.Common;
 /// that the API (which answers in both) and the console (which picks the UI culture) agree.</summary>
 public sealed record Bilingual(string Zh, string En)
 {
-    public string For(CultureInfo culture) =>
-        culture.TwoLetterISOLanguageName == "zh" ? Zh : En;
+    public string For(CultureInfo culture) => IsChinese(culture) ? Zh : En;
+
+    /// <summary>The one "is this UI Chinese" rule: any zh culture (zh-CN, zh-Hans, zh-TW...) reads Chinese, every other English.</summary>
+    public static bool IsChinese(CultureInfo culture) => culture.TwoLetterISOLanguageName == "zh";
+
+    /// <summary>The same rule for a stored culture name ("zh-CN", "en"), which need not be one this machine knows.</summary>
+    public static bool IsChinese(string cultureName) =>
+        cultureName.Equals("zh", StringComparison.OrdinalIgnoreCase) || cultureName.StartsWith("zh-", StringComparison.OrdinalIgnoreCase);
 
     public string ForCurrentUiCulture() => For(CultureInfo.CurrentUICulture);
 

@@ -1,3 +1,4 @@
+using Portal.Core.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Portal.Core.Messaging;
@@ -51,7 +52,7 @@ public static class SmsTemplates
     {
         if (!Texts.TryGetValue(template, out var text))
             throw new ArgumentException($"Unknown SMS template '{template}'", nameof(template));
-        var body = culture.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? text.Zh : text.En;
+        var body = Bilingual.IsChinese(culture) ? text.Zh : text.En;
         foreach (var (key, value) in args)
             body = body.Replace("{" + key + "}", value, StringComparison.Ordinal);
         return body;

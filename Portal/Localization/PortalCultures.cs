@@ -19,5 +19,5 @@ public static class PortalCultures
     public static string? Normalize(string? culture) =>
         Supported.FirstOrDefault(c => string.Equals(c, culture, StringComparison.OrdinalIgnoreCase));
 
-    public static bool IsChinese(CultureInfo culture) => culture.TwoLetterISOLanguageName == "zh";
+    public static bool IsChinese(CultureInfo culture) => Portal.Core.Common.Bilingual.IsChinese(culture);
 }
