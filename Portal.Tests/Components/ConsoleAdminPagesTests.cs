@@ -38,7 +38,7 @@ public sealed class ConsoleAdminPagesTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void A_city_admin_sees_every_district_s_sites_with_their_district_and_kind()
     {
-        SignIn("市疾控", Roles.CityAdmin, [Policies.Console, Policies.ManageSites], new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.City)));
+        SignIn("市疾控", Roles.CityAdmin, StaffPolicies.Of(Roles.CityAdmin), new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.City)));
 
         var page = Render<Sites>();
 
@@ -51,7 +51,7 @@ public sealed class ConsoleAdminPagesTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void A_district_admin_sees_only_their_district_s_sites_and_can_search_them()
     {
-        SignIn("浦东区管理员", Roles.DistrictAdmin, [Policies.Console, Policies.ManageSites],
+        SignIn("浦东区管理员", Roles.DistrictAdmin, StaffPolicies.Of(Roles.DistrictAdmin),
             new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.District)), new Claim(StaffClaimTypes.ScopeDistrict, "310115"));
 
         var page = Render<Sites>();
@@ -66,7 +66,7 @@ public sealed class ConsoleAdminPagesTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void The_audit_page_lists_the_newest_entry_first_in_China_time_and_searches_them()
     {
-        SignIn("审计管理员", Roles.AuditAdmin, [Policies.Console, Policies.ViewAudit]);
+        SignIn("审计管理员", Roles.AuditAdmin, StaffPolicies.Of(Roles.AuditAdmin));
 
         var page = Render<Audit>();
 

@@ -96,7 +96,7 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void Page_reads_the_scope_from_the_sign_in_and_links_the_export_to_the_filter()
     {
-        SignIn("市疾控", Roles.CityAdmin, [Policies.ViewInjections],
+        SignIn("市疾控", Roles.CityAdmin, StaffPolicies.Of(Roles.CityAdmin),
             new Claim(ClaimTypes.NameIdentifier, "city-1"), new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.City)));
         RenderPopoverProvider();
 
@@ -114,7 +114,7 @@ public class InjectionsListTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void Page_hides_the_district_choice_from_a_district_admin()
     {
-        SignIn("徐汇区管理员", Roles.DistrictAdmin, [Policies.ViewInjections],
+        SignIn("徐汇区管理员", Roles.DistrictAdmin, StaffPolicies.Of(Roles.DistrictAdmin),
             new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.District)), new Claim(StaffClaimTypes.ScopeDistrict, InjectionTestKit.Xuhui));
         RenderPopoverProvider();
 

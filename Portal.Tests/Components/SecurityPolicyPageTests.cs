@@ -21,7 +21,7 @@ public class SecurityPolicyPageTests : BunitTestContext, IAsyncLifetime
 
     private IRenderedComponent<SecurityPolicyPage> RenderAsSecurityAdmin()
     {
-        SignIn("安全管理员", Roles.SecurityAdmin, [Policies.ManageSecurity]);
+        SignIn("安全管理员", Roles.SecurityAdmin, StaffPolicies.Of(Roles.SecurityAdmin));
         RenderPopoverProvider();
         return Render<SecurityPolicyPage>();
     }

@@ -36,7 +36,7 @@ public class SlotsPageTests : BunitTestContext, IAsyncLifetime
 
     private IRenderedComponent<SlotsPage> RenderAsSiteAdmin()
     {
-        SignIn("门诊管理员", Roles.SiteAdmin, [Policies.ManageSites],
+        SignIn("门诊管理员", Roles.SiteAdmin, StaffPolicies.Of(Roles.SiteAdmin),
             new Claim(StaffClaimTypes.ScopeKind, nameof(DataScopeKind.Site)), new Claim(StaffClaimTypes.ScopeSite, siteId.ToString()));
         RenderPopoverProvider();
         return Render<SlotsPage>();
