@@ -235,7 +235,7 @@ public sealed class BigScreenTests : BunitTestContext
     {
         await using var notifier = BigScreenSamples.Notifier(new FakeSnapshotSource(100));
         Services.AddSingleton(notifier);
-        SignIn("无范围", Roles.DistrictAdmin, Policies.ViewStatistics); // no scope claims at all
+        SignIn("无范围", Roles.DistrictAdmin, StaffPolicies.Of(Roles.DistrictAdmin)); // no scope claims at all
 
         var page = Render<BigScreen>();
 
@@ -245,7 +245,7 @@ public sealed class BigScreenTests : BunitTestContext
     }
 
     private void SignInWithScope(string name, string role, DataScopeKind kind, params Claim[] claims) =>
-        SignIn(name, role, [Policies.ViewStatistics], [new Claim(StaffClaimTypes.ScopeKind, kind.ToString()), .. claims]);
+        SignIn(name, role, StaffPolicies.Of(role), [new Claim(StaffClaimTypes.ScopeKind, kind.ToString()), .. claims]);
 
     /// <summary>The real dashboard service over a SQLite file with today's doses in 黄浦 (5) and 徐汇 (7), an employer and a
     /// target in each, and a city-wide target; returns the city's snapshot and the page's notifier (registered).</summary>

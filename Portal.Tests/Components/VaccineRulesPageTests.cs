@@ -27,7 +27,7 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public async Task City_admin_edits_the_age_window_and_sees_field_errors_in_chinese()
     {
-        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        SignIn("市疾控", Roles.CityAdmin, StaffPolicies.Of(Roles.CityAdmin));
         await using var ctx = _db.CreateDbContext();
         var product = await ctx.Products.AsNoTracking().FirstAsync(p => p.Code == "COVID-BIBP");
 
@@ -51,7 +51,7 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public async Task Changing_a_bands_dose_count_adds_the_dose_row()
     {
-        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        SignIn("市疾控", Roles.CityAdmin, StaffPolicies.Of(Roles.CityAdmin));
         await using var ctx = _db.CreateDbContext();
         var product = await ctx.Products.AsNoTracking().Include(p => p.Schedules).ThenInclude(s => s.Doses).FirstAsync(p => p.Code == "COVID-BIBP");
         var schedule = product.Schedules.First();
@@ -69,7 +69,7 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void Vaccines_list_links_city_admins_to_the_editor()
     {
-        SignIn("市疾控", Roles.CityAdmin, Policies.Console, Policies.ManageCatalogue);
+        SignIn("市疾控", Roles.CityAdmin, StaffPolicies.Of(Roles.CityAdmin));
         var page = Render<Vaccines>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("a.rules-link")), TimeSpan.FromSeconds(10));
         Assert.Contains(page.FindAll("a.rules-link"), a => a.GetAttribute("href")!.EndsWith("/rules", StringComparison.Ordinal));
@@ -78,7 +78,7 @@ public class VaccineRulesPageTests : BunitTestContext, IAsyncLifetime
     [Fact]
     public void Vaccines_list_hides_the_editor_from_other_staff()
     {
-        SignIn("区管理员", Roles.DistrictAdmin, Policies.Console);
+        SignIn("区管理员", Roles.DistrictAdmin, StaffPolicies.Of(Roles.DistrictAdmin));
         var page = Render<Vaccines>();
         page.WaitForAssertion(() => Assert.Contains("佳达修9", page.Markup), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("a.rules-link"));
